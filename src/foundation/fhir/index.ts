@@ -1,0 +1,2 @@
+/** Public entry of the FHIR store module. */
+export * from './conventions.js';
