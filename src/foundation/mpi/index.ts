@@ -1,0 +1,2 @@
+/** Public entry of the master patient index. */
+export * from './pure/index.js';
