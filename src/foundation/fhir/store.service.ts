@@ -1,0 +1,219 @@
+/**
+ * The FHIR resource store: read, vread, create, update, delete, history, search, $everything.
+ * Writes run in a transaction through a WriteSession (indexes, ownership, references,
+ * projections and audit in the same transaction); reads are audited through the AuditSink.
+ */
+import { randomUUID } from 'node:crypto';
+import { OperationOutcomeError } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import type { Database, Executor } from '../db/index.js';
+import type { AuditSink } from './audit.js';
+import { patientCompartmentParams, patientCompartmentTypes } from './compartment.js';
+import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from './outcomes.js';
+import { compileSearch, type CompiledSearch } from './search-compile.js';
+import { includeTargets, referencingResources, searchCount, searchPage } from './search.repository.js';
+import { readCurrent, readCurrentMany, readHistory, readVersion, type StoredVersion } from './store.repository.js';
+import { assertId, assertResourceType, validateInput } from './validate.js';
+import { WriteSession, type Projector } from './write-session.js';
+
+/** Who is acting: every audit row names them. */
+export interface RequestContext {
+  actor: string;
+}
+
+export interface StoreOptions {
+  db: Database;
+  audit: AuditSink;
+  clock?: () => Date;
+  projectors?: Projector[];
+  newId?: () => string;
+}
+
+export interface WriteResult {
+  version: StoredVersion;
+  created: boolean;
+}
+
+export interface SearchResult {
+  matches: { id: string; json: string }[];
+  included: { resourceType: string; id: string; json: string }[];
+  total?: number;
+  search: CompiledSearch;
+}
+
+export class FhirStore {
+  readonly db: Database;
+  private readonly audit: AuditSink;
+  private readonly clock: () => Date;
+  private readonly projectors: Projector[];
+  private readonly newId: () => string;
+
+  constructor(options: StoreOptions) {
+    this.db = options.db;
+    this.audit = options.audit;
+    this.clock = options.clock ?? (() => new Date());
+    this.projectors = options.projectors ?? [];
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  private auditRead(ctx: RequestContext, action: string, items: { resourceType: string; id: string; residentId?: string | null }[], detail: string | null = null): void {
+    const recorded = this.clock();
+    this.audit.record(
+      items.map((v) => ({ recorded, actor: ctx.actor, action, resourceType: v.resourceType, resourceId: v.id, residentId: v.residentId ?? null, outcome: 'success', detail })),
+    );
+  }
+
+  /** Current version; 404 if unknown, 410 if deleted. */
+  async read(ctx: RequestContext, resourceType: string, id: string): Promise<StoredVersion> {
+    assertResourceType(resourceType);
+    assertId(id);
+    const v = await readCurrent(this.db, resourceType, id);
+    if (!v) throw new OperationOutcomeError(notFoundOutcome(`${resourceType}/${id} not found`));
+    if (v.deleted) throw new OperationOutcomeError(gone);
+    this.auditRead(ctx, 'read', [v]);
+    return v;
+  }
+
+  /** A given version; 404 if unknown, 410 if that version is a deletion. */
+  async vread(ctx: RequestContext, resourceType: string, id: string, versionId: string): Promise<StoredVersion> {
+    assertResourceType(resourceType);
+    assertId(id);
+    const n = Number(versionId);
+    if (!Number.isInteger(n) || n < 1) throw new OperationOutcomeError(notFoundOutcome(`Version '${versionId}' not found`));
+    const v = await readVersion(this.db, resourceType, id, n);
+    if (!v) throw new OperationOutcomeError(notFoundOutcome(`${resourceType}/${id}/_history/${versionId} not found`));
+    if (v.deleted) throw new OperationOutcomeError(gone);
+    this.auditRead(ctx, 'vread', [v]);
+    return v;
+  }
+
+  /** Runs `work` in one transaction with a write session; everything or nothing is written. */
+  async inTransaction<T>(ctx: RequestContext, work: (session: WriteSession) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const session = new WriteSession(trx, ctx.actor, this.projectors);
+      const result = await work(session);
+      await session.flush();
+      return result;
+    });
+  }
+
+  /** Stamps id, versionId and lastUpdated on a validated resource and queues it. */
+  stage(session: WriteSession, resource: Resource, id: string, versionId: number, location: string): StoredVersion {
+    const lastUpdated = this.clock();
+    const stored = { ...resource, id, meta: { ...resource.meta, versionId: String(versionId), lastUpdated: lastUpdated.toISOString() } } as Resource;
+    return session.put(stored, { resourceType: resource.resourceType, id, versionId, lastUpdated }, location);
+  }
+
+  /** create (R4 §3.1.0.8): server-assigned id. */
+  async create(ctx: RequestContext, body: unknown, expectedType?: string): Promise<WriteResult> {
+    const resource = validateInput(body, expectedType);
+    return this.inTransaction(ctx, (session) => this.createIn(session, resource, resource.resourceType));
+  }
+
+  /** Creates inside an existing session (transactions use this). */
+  async createIn(session: WriteSession, resource: Resource, location: string, id = this.newId()): Promise<WriteResult> {
+    return { version: this.stage(session, resource, id, 1, location), created: true };
+  }
+
+  /** update (R4 §3.1.0.4), with optional If-Match version; creates when the id is new (update-as-create). */
+  async update(ctx: RequestContext, resourceType: string, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+    assertResourceType(resourceType);
+    assertId(id);
+    const resource = validateInput(body, resourceType);
+    return this.inTransaction(ctx, (session) => this.updateIn(session, resource, id, ifMatch, resourceType));
+  }
+
+  async updateIn(session: WriteSession, resource: Resource, id: string, ifMatch: string | undefined, location: string): Promise<WriteResult> {
+    if (resource.id !== undefined && resource.id !== id) {
+      throw new OperationOutcomeError({
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'invalid', details: { text: `Resource id '${resource.id}' does not match the URL id '${id}'` }, expression: [`${resource.resourceType}.id`] }],
+      });
+    }
+    const current = await session.current(resource.resourceType, id);
+    if (ifMatch !== undefined) {
+      const wanted = /^(?:W\/)?"?([^"]+)"?$/.exec(ifMatch.trim())?.[1];
+      if (!current || current.deleted || String(current.versionId) !== wanted) {
+        throw new OperationOutcomeError(preconditionFailed);
+      }
+    }
+    const versionId = current ? current.versionId + 1 : 1;
+    return { version: this.stage(session, resource, id, versionId, location), created: !current || current.deleted };
+  }
+
+  /** delete (R4 §3.1.0.7): soft delete, a new version with no content. Deleting an unknown or deleted resource succeeds. */
+  async delete(ctx: RequestContext, resourceType: string, id: string): Promise<void> {
+    assertResourceType(resourceType);
+    assertId(id);
+    await this.inTransaction(ctx, (session) => this.deleteIn(session, resourceType, id));
+  }
+
+  async deleteIn(session: WriteSession, resourceType: string, id: string): Promise<void> {
+    const current = await session.current(resourceType, id);
+    if (!current || current.deleted) return;
+    const referrers = await referencingResources(session.ex, null, null, resourceType, [id]);
+    const other = referrers.find((r) => !(r.resourceType === resourceType && r.id === id));
+    if (other) {
+      throw new OperationOutcomeError(conflict(`${resourceType}/${id} is referenced by ${other.resourceType}/${other.id}; delete that first`));
+    }
+    session.put(null, { resourceType, id, versionId: current.versionId + 1, lastUpdated: this.clock() }, resourceType);
+  }
+
+  /** Instance, type or system history, newest first. */
+  async history(ctx: RequestContext, q: { resourceType?: string; id?: string; since?: Date; count: number; offset: number }) {
+    if (q.resourceType) assertResourceType(q.resourceType);
+    if (q.id) assertId(q.id);
+    const result = await readHistory(this.db, q);
+    if (q.id && result.total === 0) throw new OperationOutcomeError(notFound);
+    this.auditRead(ctx, 'history', result.versions.filter((v) => !v.deleted));
+    return result;
+  }
+
+  /** Search (R4 §3.1.1) with _include/_revinclude; `query` is the URL's query parameters. */
+  async search(ctx: RequestContext, resourceType: string, query: Record<string, string[]>, ex: Executor = this.db): Promise<SearchResult> {
+    assertResourceType(resourceType);
+    const search = compileSearch(resourceType, query);
+    const matches = search.summaryCount ? [] : await searchPage(ex, search.sql);
+    let total: number | undefined;
+    if (search.summaryCount || search.totalMode === 'accurate') total = await searchCount(ex, search.sql);
+    else if (matches.length < search.sql.count && (search.sql.offset === 0 || matches.length > 0)) total = search.sql.offset + matches.length;
+    const included = await this.includes(ex, resourceType, matches.map((m) => m.id), search);
+    this.auditRead(ctx, 'search', [...matches.map((m) => ({ resourceType, id: m.id })), ...included], `${resourceType}?${new URLSearchParams(Object.entries(query).flatMap(([k, vs]) => vs.map((v) => [k, v] as [string, string]))).toString()}`.slice(0, 500));
+    return { matches, included, total, search };
+  }
+
+  private async includes(ex: Executor, resourceType: string, ids: string[], search: CompiledSearch) {
+    const out: { resourceType: string; id: string; json: string }[] = [];
+    const seen = new Set(ids.map((id) => `${resourceType}/${id}`));
+    const add = (r: { resourceType: string; id: string; json: string }) => {
+      const key = `${r.resourceType}/${r.id}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(r);
+      }
+    };
+    for (const inc of search.include) {
+      const targets = await includeTargets(ex, inc.resourceType, ids, inc.searchParam, inc.targetType);
+      const byType = new Map<string, string[]>();
+      for (const t of targets) byType.set(t.type, [...(byType.get(t.type) ?? []), t.id]);
+      for (const [type, tids] of byType) {
+        for (const v of await readCurrentMany(ex, type, tids)) add({ resourceType: type, id: v.id, json: v.json as string });
+      }
+    }
+    for (const rev of search.revInclude) {
+      for (const r of await referencingResources(ex, [rev.resourceType], [rev.searchParam], resourceType, ids)) add(r);
+    }
+    return out;
+  }
+
+  /** Patient/$everything (R4 §6.1.x operation-patient-everything): the patient and its compartment. */
+  async everything(ctx: RequestContext, patientId: string): Promise<{ resourceType: string; id: string; json: string }[]> {
+    const patient = await this.read(ctx, 'Patient', patientId);
+    const types = patientCompartmentTypes();
+    const params = [...new Set(types.flatMap((t) => patientCompartmentParams(t)))];
+    const rest = await referencingResources(this.db, types, params, 'Patient', [patientId]);
+    const all = [{ resourceType: 'Patient', id: patientId, json: patient.json as string }, ...rest.filter((r) => !(r.resourceType === 'Patient' && r.id === patientId))];
+    this.auditRead(ctx, 'everything', rest.map((r) => ({ resourceType: r.resourceType, id: r.id, residentId: patient.residentId })));
+    return all;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Pure risk models of the health-management domain (DESIGN.md: pure engines — no I/O, no clock,
+ * no process.env). Documented with sources and validation in docs/risk-models.md.
+ */
+export type { Sex } from './units.js';
+export { CHOLESTEROL_MGDL_PER_MMOLL, cholesterolMgDlToMmolL, cholesterolMmolLToMgDl } from './units.js';
+
+export type { ChinaParCategory, ChinaParInput, ChinaParResult, ChinaRegion, RiskTerm } from './china-par.js';
+export {
+  CHINA_PAR_LIFETIME_HIGH_RISK,
+  CHINA_PAR_MEN,
+  CHINA_PAR_RANGES,
+  CHINA_PAR_WOMEN,
+  chinaPar10YearRisk,
+  chinaParCategory,
+  chinaParLifetimeAssessmentIndicated,
+} from './china-par.js';
+
+export type { PceCategory, PceEquationName, PceInput, PceRace, PceResult } from './pooled-cohort.js';
+export { PCE_EQUATIONS, PCE_RANGES, pceCategory, pceEquationFor, pooledCohort10YearRisk } from './pooled-cohort.js';
+
+export type { CdrsInput, CdrsPoints, CdrsResult } from './chinese-diabetes-risk-score.js';
+export { CDRS_OGTT_THRESHOLD, CDRS_RANGES, chineseDiabetesRiskScore } from './chinese-diabetes-risk-score.js';
+
+export type {
+  BpReading,
+  Dispense,
+  FollowUp,
+  GlucoseReading,
+  GuidelineRules,
+  IsoDate,
+  Trigger,
+  TriggerCode,
+  TriggerInput,
+} from './guideline-triggers.js';
+export { DEFAULT_GUIDELINE_RULES, bpControlled, evaluateGuidelineTriggers } from './guideline-triggers.js';
+
+export type { FeatureContribution, LogisticModel, LogisticTrainOptions } from './logistic-regression.js';
+export {
+  linearPredictor,
+  originalScaleCoefficients,
+  predictProbability,
+  sigmoid,
+  topContributions,
+  trainLogisticRegression,
+} from './logistic-regression.js';
+
+export type { Calibration, ReliabilityRow } from './model-metrics.js';
+export { auc, brierScore, calibration, reliabilityTable } from './model-metrics.js';
+
+export type { Prng } from './prng.js';
+export { createPrng } from './prng.js';

@@ -1,0 +1,5 @@
+/** Public entry of the server: configuration and app composition. */
+export { loadConfig, type Config, type ConfigFlags } from './config.js';
+export { buildApp, type App, type AppOptions } from './app.js';
+export { openConfiguredDatabase } from './database.js';
+export { PACKAGE_VERSION } from './version.js';
