@@ -35,7 +35,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
     },
     bodyLimit: 64 * 1024 * 1024,
-    disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace',
   });
   const audit = new BufferedAuditWriter(options.db);
   const store = new FhirStore({ db: options.db, audit, clock: options.clock, projectors: options.projectors });

@@ -44,12 +44,26 @@ export function internalError(): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'exception', details: { text: 'Internal server error' } }] };
 }
 
-/** HTTP status for an OperationOutcome; our own `not-supported` maps to 405. */
+const STATUS_BY_CODE: Record<string, number> = {
+  'not-found': 404,
+  deleted: 410,
+  conflict: 409,
+  duplicate: 409,
+  'multiple-matches': 412,
+  'not-supported': 405,
+  'too-costly': 413,
+  login: 401,
+  forbidden: 403,
+  security: 403,
+  throttled: 429,
+};
+
+/** HTTP status for an OperationOutcome: Medplum's outcome ids first, then the first issue's code. */
 export function statusOf(outcome: OperationOutcome): number {
-  const code = outcome.issue?.[0]?.code;
-  if (code === 'not-supported') return 405;
-  if (code === 'exception' && outcome.issue?.[0]?.severity === 'fatal') return 500;
-  return getStatus(outcome);
+  if (outcome.id) return getStatus(outcome);
+  const issue = outcome.issue?.[0];
+  if (issue?.code === 'exception' && issue.severity === 'fatal') return 500;
+  return STATUS_BY_CODE[issue?.code ?? ''] ?? 400;
 }
 
 /** Prefixes every issue's expression, e.g. with `Bundle.entry[3].resource`, when reporting a bundle entry. */

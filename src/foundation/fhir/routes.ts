@@ -55,6 +55,8 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
     });
   }
 
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
   const searchBundle = (request: FastifyRequest, type: string, result: Awaited<ReturnType<FhirStore['search']>>, query: Record<string, string[]>) => {
     const url = (offset: number) => {
       const q = new URLSearchParams();
@@ -174,9 +176,9 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
     if (since && Number.isNaN(since.getTime())) fail('_since must be an instant', '_since');
     const result = await store.history(ctx, { ...target, since, count, offset });
     const entries = result.versions.map((v) => {
-      const request = v.deleted ? { method: 'DELETE', url: `${v.resourceType}/${v.id}` } : { method: v.versionId === 1 ? 'POST' : 'PUT', url: v.versionId === 1 ? v.resourceType : `${v.resourceType}/${v.id}` };
+      const entryRequest = v.deleted ? { method: 'DELETE', url: `${v.resourceType}/${v.id}` } : { method: v.versionId === 1 ? 'POST' : 'PUT', url: v.versionId === 1 ? v.resourceType : `${v.resourceType}/${v.id}` };
       const response = { status: v.deleted ? '204' : v.versionId === 1 ? '201' : '200', etag: `W/"${v.versionId}"`, lastModified: v.lastUpdated.toISOString() };
-      return `{"fullUrl":${JSON.stringify(`${base(request as never)}/${v.resourceType}/${v.id}`)},${v.json ? `"resource":${v.json},` : ''}"request":${JSON.stringify(request)},"response":${JSON.stringify(response)}}`;
+      return `{"fullUrl":${JSON.stringify(`${base(request)}/${v.resourceType}/${v.id}`)},${v.json ? `"resource":${v.json},` : ''}"request":${JSON.stringify(entryRequest)},"response":${JSON.stringify(response)}}`;
     });
     return reply.header('content-type', FHIR_JSON).send(`{"resourceType":"Bundle","type":"history","total":${result.total},"entry":[${entries.join(',')}]}`);
   }

@@ -106,6 +106,7 @@ export class FhirStore {
 
   /** create (R4 §3.1.0.8): server-assigned id. */
   async create(ctx: RequestContext, body: unknown, expectedType?: string): Promise<WriteResult> {
+    if (expectedType) assertResourceType(expectedType);
     const resource = validateInput(body, expectedType);
     return this.inTransaction(ctx, (session) => this.createIn(session, resource, resource.resourceType));
   }

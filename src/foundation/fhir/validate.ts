@@ -5,6 +5,7 @@
  */
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
+import { codeBindingProblems } from './code-bindings.js';
 import { isKnownResourceType, loadFhirDefinitions } from './definitions.js';
 import { fail, notFoundOutcome } from './outcomes.js';
 
@@ -37,6 +38,8 @@ export function validateInput(body: unknown, expectedType?: string): Resource {
     fail(`Invalid id: expected 1-64 characters of [A-Za-z0-9-.]`, `${type}.id`);
   }
   validateResource(resource); // throws OperationOutcomeError with issue.expression on the first structural problems
+  const codeProblem = codeBindingProblems(resource)[0];
+  if (codeProblem) fail(codeProblem[1], codeProblem[0]);
   for (const { path, reference } of referencesIn(resource)) {
     if (!isWellFormedReference(reference)) fail(`Invalid reference '${reference.slice(0, 120)}'`, `${type}.${path}`);
   }

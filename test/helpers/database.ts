@@ -1,0 +1,45 @@
+/**
+ * A fresh database per test file: in-memory PGlite by default, or a new PostgreSQL database
+ * created on the server of TEST_DATABASE_URL (and dropped afterwards) when that is set.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/foundation/db/index.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+export const backend = TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+export interface TestDatabase extends OpenDatabase {
+  /** Connection URL when on PostgreSQL. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/** Opens and migrates a fresh, empty database. */
+export async function freshDatabase(): Promise<TestDatabase> {
+  if (!TEST_DATABASE_URL) {
+    const opened = await openDatabase({ kind: 'pglite', dataDir: null });
+    await migrateToLatest(opened.db);
+    return { ...opened, drop: () => opened.close() };
+  }
+  const name = `hb_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const opened = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  await migrateToLatest(opened.db);
+  return {
+    ...opened,
+    url: url.toString(),
+    drop: async () => {
+      await opened.close();
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
