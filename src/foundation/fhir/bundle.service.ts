@@ -8,7 +8,7 @@ import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/f
 import { fail, statusOf, withExpressionPrefix } from './outcomes.js';
 import type { FhirStore, RequestContext } from './store.service.js';
 import type { StoredVersion } from './store.repository.js';
-import { assertId, assertResourceType, validateInput } from './validate.js';
+import { assertId, assertResourceType, referencesIn, validateInput } from './validate.js';
 import type { WriteSession } from './write-session.js';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -148,12 +148,7 @@ export class BundleService {
           throw err;
         }
       }
-      try {
-        await session.flush();
-      } catch (err) {
-        if (err instanceof OperationOutcomeError) throw err;
-        throw err;
-      }
+      await session.flush();
       return responses;
     });
   }
@@ -181,12 +176,12 @@ export class BundleService {
     switch (e.method) {
       case 'POST': {
         if (create?.existing) return { ...written(create.existing, false), status: '200 OK' };
-        const resource = rewriteReferences(e.resource as Resource, ids);
+        const resource = await this.resolveReferences(ctx, session, rewriteReferences(e.resource as Resource, ids), e.index);
         const r = await this.store.createIn(session, resource, location, create?.id);
         return written(r.version, true);
       }
       case 'PUT': {
-        const resource = rewriteReferences(e.resource as Resource, ids);
+        const resource = await this.resolveReferences(ctx, session, rewriteReferences(e.resource as Resource, ids), e.index);
         const r = await this.store.updateIn(session, resource, e.id as string, e.ifMatch, location);
         return written(r.version, r.created);
       }
@@ -205,6 +200,31 @@ export class BundleService {
         return { status: '200 OK', json: searchset };
       }
     }
+  }
+
+  /**
+   * Left-over `urn:uuid:` references are errors; conditional references (`Patient?identifier=…`,
+   * R4 §3.1.0.11.2) are replaced by the one resource they match.
+   */
+  private async resolveReferences(ctx: RequestContext, session: WriteSession, resource: Resource, index: number): Promise<Resource> {
+    const conditional = new Map<string, string>();
+    for (const { path, reference } of referencesIn(resource)) {
+      const at = `Bundle.entry[${index}].resource.${path}`;
+      if (reference.startsWith('urn:uuid:')) fail(`Reference '${reference}' matches no fullUrl in the bundle`, at);
+      const m = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(reference);
+      if (!m || conditional.has(reference)) continue;
+      assertResourceType(m[1]);
+      await session.flush();
+      const found = await this.store.search(ctx, m[1], { ...queryOf(m[2]), _count: ['2'] }, session.ex);
+      if (found.matches.length !== 1) {
+        throw new OperationOutcomeError({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: found.matches.length ? 'multiple-matches' : 'not-found', details: { text: `Conditional reference '${reference}' matched ${found.matches.length ? 'more than one' : 'no'} resource` }, expression: [at] }],
+        });
+      }
+      conditional.set(reference, `${m[1]}/${found.matches[0].id}`);
+    }
+    return rewriteReferences(resource, conditional);
   }
 
   private async batch(ctx: RequestContext, entries: BundleEntry[]): Promise<BundleResponseEntry[]> {

@@ -50,6 +50,8 @@ export function validateInput(body: unknown, expectedType?: string): Resource {
 export function isWellFormedReference(reference: string): boolean {
   if (reference.startsWith('#')) return reference.length > 1;
   if (/^urn:(uuid|oid):\S+$/.test(reference)) return true;
+  // Conditional reference, resolved by the transaction that carries it (R4 §3.1.0.11.2).
+  if (/^[A-Z][A-Za-z]+\?\S+=\S*$/.test(reference)) return isKnownResourceType(reference.slice(0, reference.indexOf('?')));
   if (/^https?:\/\/\S+$/.test(reference)) return true;
   const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference);
   return m !== null && isKnownResourceType(m[1]);

@@ -36,7 +36,8 @@ describe('evaluation on a synthetic register (3000 residents, seeded)', () => {
     for (const [i, j] of pairs) {
       const d = scorePair(compareRecords(trainRecords[i], trainRecords[j]), model).decision;
       const same = synthetic.truth.get(trainRecords[i].id) === synthetic.truth.get(trainRecords[j].id);
-      if (d === 'link') same ? tp++ : fp++;
+      if (d === 'link' && same) tp++;
+      if (d === 'link' && !same) fp++;
       if (d === 'review') review++;
     }
     const precision = tp / (tp + fp);
