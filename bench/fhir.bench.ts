@@ -1,0 +1,187 @@
+/**
+ * `npm run bench:fhir`: FHIR store figures for docs/benchmarks.md, on PGlite and PostgreSQL.
+ *   1. transaction-bundle ingest (Synthea patient bundles, copied with fresh ids), resources/s
+ *   2. bulk load up to --patients Patients (transaction bundles of 1,000)
+ *   3. reads: GET Patient/{id}, autocannon, 32 connections, 10 s → req/s
+ *   4. searches: a mix of common queries, sequential → p50/p95 ms
+ * Usage: npm run bench:fhir -- [--db pglite|postgres|both] [--patients 100000] [--bundles 150]
+ * The server runs as its own process (the built CLI), as in production.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const PATIENTS = Number(arg('patients', '100000'));
+const BUNDLES = Number(arg('bundles', '150'));
+const DB = arg('db', 'both');
+const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
+const SYNTHEA = join(import.meta.dirname, '../../shared/fixtures/synthea');
+
+async function post(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
+  const json = await res.json();
+  if (res.status >= 300) throw new Error(`${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}
+
+function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../bin/healthy-brain.js'), 'serve', '--port', String(port)], {
+    env: { ...process.env, HB_LOG_LEVEL: 'warn', HB_DEMO_RESIDENTS: '0', ...env },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      if (d.toString().includes('is running at')) resolve(child);
+      else process.stderr.write(d);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+/** A Synthea bundle with every urn:uuid replaced, so each copy is a new patient. */
+function freshCopy(text: string): any {
+  const map = new Map<string, string>();
+  return JSON.parse(text.replace(/urn:uuid:([0-9a-f-]{36})/g, (_m, id: string) => {
+    if (!map.has(id)) map.set(id, randomUUID());
+    return `urn:uuid:${map.get(id)}`;
+  }));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const FAMILY = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
+const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞'];
+
+async function run(kind: 'pglite' | 'postgres') {
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  let env: Record<string, string>;
+  let cleanup = async () => {};
+  if (kind === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
+    env = { HB_DATA_DIR: dir };
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const name = `hb_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    env = { HB_DATABASE_URL: url.toString(), HB_POOL_SIZE: '16' };
+    cleanup = async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const server = await startServer(env, port);
+  const base = `http://127.0.0.1:${port}/fhir`;
+  const result: Record<string, number | string> = { database: kind };
+  try {
+    // 1. Synthea transaction bundles.
+    const files = readdirSync(SYNTHEA).filter((f) => f.endsWith('.json'));
+    for (const f of files.filter((f) => /^(hospital|practitioner)Information/.test(f)).sort().reverse()) await post(base, JSON.parse(readFileSync(join(SYNTHEA, f), 'utf8')));
+    const patientTexts = files.filter((f) => !/Information/.test(f)).map((f) => readFileSync(join(SYNTHEA, f), 'utf8'));
+    let resources = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < BUNDLES; i++) {
+      const bundle = freshCopy(patientTexts[i % patientTexts.length]);
+      resources += bundle.entry.length;
+      await post(base, bundle);
+    }
+    const ingestSeconds = (performance.now() - t0) / 1000;
+    result.bundleIngestResourcesPerSecond = Math.round(resources / ingestSeconds);
+    result.bundleResources = resources;
+
+    // 2. Bulk patients.
+    const ids: string[] = [];
+    const t1 = performance.now();
+    let n = 0;
+    while (n < PATIENTS) {
+      const size = Math.min(1000, PATIENTS - n);
+      const entry = Array.from({ length: size }, (_, k) => {
+        const i = n + k;
+        const year = 1930 + (i % 90);
+        return {
+          resource: {
+            resourceType: 'Patient',
+            identifier: [{ system: 'urn:oid:2.16.156.10011.1.3', value: `bench-${i}` }],
+            name: [{ text: `${FAMILY[i % 20]}${GIVEN[(i * 7) % 20]}`, family: FAMILY[i % 20], given: [GIVEN[(i * 7) % 20]] }],
+            gender: i % 2 ? 'male' : 'female',
+            birthDate: `${year}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+            telecom: [{ system: 'phone', value: `138${String(i).padStart(8, '0')}` }],
+            address: [{ text: `浙江省杭州市萧山区第${i % 500}村`, city: '杭州市', district: '萧山区' }],
+          },
+          request: { method: 'POST', url: 'Patient' },
+        };
+      });
+      const res = await post(base, { resourceType: 'Bundle', type: 'transaction', entry });
+      for (const e of res.entry) ids.push(e.response.location.split('/')[1]);
+      n += size;
+      if (n % 20000 === 0) process.stderr.write(`  ${kind}: ${n} patients loaded\n`);
+    }
+    result.patientLoadPerSecond = Math.round(PATIENTS / ((performance.now() - t1) / 1000));
+
+    // 3. Reads.
+    let k = 0;
+    const reads = await autocannon({
+      url: base,
+      connections: 32,
+      duration: 10,
+      requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: `/fhir/Patient/${ids[(k++ * 7919) % ids.length]}` }) }],
+    });
+    result.readsPerSecond = Math.round(reads.requests.average);
+    result.readErrors = reads.errors + reads.non2xx;
+    result.readP95Ms = (reads.latency as any).p97_5 ?? reads.latency.p99;
+
+    // 4. Searches.
+    const queries = (i: number) => [
+      `Patient?identifier=urn:oid:2.16.156.10011.1.3|bench-${(i * 37) % PATIENTS}`,
+      `Patient?name=${encodeURIComponent(FAMILY[i % 20] + GIVEN[(i * 3) % 20])}&_count=20`,
+      `Patient?birthdate=${1930 + (i % 90)}-0${(i % 9) + 1}&gender=female`,
+      `Patient?phone=138${String((i * 101) % PATIENTS).padStart(8, '0')}`,
+      `Patient?family=${encodeURIComponent(FAMILY[i % 20])}&birthdate=ge1980&_count=20`,
+      `Observation?code=http://loinc.org|8302-2&_count=20`,
+      `Condition?code=${['44054006', '59621000', '15777000', '162864005'][i % 4]}&_count=20`,
+    ];
+    const times: number[] = [];
+    for (let i = 0; i < 100; i++) await fetch(`${base}/${queries(i)[i % 7]}`).then((r) => r.text()); // warm-up
+    for (let i = 0; i < 700; i++) {
+      const q = queries(i + 1000)[i % 7];
+      const t = performance.now();
+      const res = await fetch(`${base}/${q}`);
+      await res.text();
+      if (res.status !== 200) throw new Error(`search ${q}: ${res.status}`);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    result.searchP50Ms = Number(percentile(times, 50).toFixed(1));
+    result.searchP95Ms = Number(percentile(times, 95).toFixed(1));
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await cleanup();
+  }
+  return result;
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+console.log(`bench:fhir — ${new Date().toISOString()} — ${machine}`);
+console.log(`patients: ${PATIENTS}, Synthea bundles: ${BUNDLES}`);
+const results = [];
+for (const kind of DB === 'both' ? (['postgres', 'pglite'] as const) : [DB as 'pglite' | 'postgres']) results.push(await run(kind));
+console.table(results);
+console.log(JSON.stringify(results));
