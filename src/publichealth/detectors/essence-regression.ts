@@ -1,0 +1,177 @@
+/**
+ * ESSENCE adaptive multiple regression and the Regression/EWMA switch, as CDC's NSSP defines them in
+ * the Rnssp package (`alert_regression`, `alert_switch`; MIT licence, github.com/CDCgov/Rnssp, 2024):
+ * a linear model with trend and day-of-week terms is fitted to a baseline that grows from 11 to
+ * B = 28 days ending g = 2 days before the test day; the forecast is compared with the observation by
+ * a Student-t test (red p < 0.01, yellow p < 0.05). Like Rnssp (and unlike ESSENCE's Regression 1.2)
+ * federal holidays are not modelled. The switch uses the regression when its adjusted R² ≥ 0.60 and
+ * the EWMA otherwise. Daily data only.
+ *
+ * Background: Burkom H. (2007) Johns Hopkins APL Tech Dig 27(4):313–331; Fricker R.D. (2013) ch. 5.
+ */
+import { essenceEwmaDetails, essenceLevel, ewmaFirstIndex, ptUpper, qtUpper, round5, type EssenceRow, type EwmaOptions } from './essence-ewma.js';
+import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
+
+/** Parameters of {@link essenceRegression}. */
+export interface RegressionOptions {
+  /** Maximum baseline length in days, a multiple of 7 (default 28). */
+  readonly B: number;
+  /** Guard band in days (default 2). */
+  readonly g: number;
+  /** ISO weekday (1 = Monday … 7 = Sunday) of the first observation; required to place the weekday terms. */
+  readonly startWeekday: number;
+}
+
+/** A regression row with its adjusted R² (the switch's criterion). */
+export interface RegressionRow extends EssenceRow {
+  readonly adjustedRSquared: number;
+}
+
+/** Ordinary least squares by the normal equations with partial pivoting; aliased columns get 0. */
+function ols(x: readonly number[][], y: readonly number[]): number[] {
+  const p = x[0].length;
+  const a = Array.from({ length: p }, (_, r) => {
+    const row = new Array<number>(p + 1).fill(0);
+    for (let i = 0; i < x.length; i++) {
+      for (let c = 0; c < p; c++) row[c] += x[i][r] * x[i][c];
+      row[p] += x[i][r] * y[i];
+    }
+    return row;
+  });
+  const beta = new Array<number>(p).fill(0);
+  const pivots: number[] = [];
+  for (let c = 0, r = 0; c < p && r < p; c++) {
+    let best = r;
+    for (let k = r + 1; k < p; k++) if (Math.abs(a[k][c]) > Math.abs(a[best][c])) best = k;
+    if (Math.abs(a[best][c]) < 1e-10 * (1 + Math.abs(a[c][c]))) continue;
+    [a[r], a[best]] = [a[best], a[r]];
+    for (let k = 0; k < p; k++) {
+      if (k === r) continue;
+      const f = a[k][c] / a[r][c];
+      for (let m = c; m <= p; m++) a[k][m] -= f * a[r][m];
+    }
+    pivots.push(c);
+    r++;
+  }
+  pivots.forEach((c, r) => (beta[c] = a[r][p] / a[r][c]));
+  return beta;
+}
+
+/** ISO weekday (1–7) of period i of a daily series whose first day is `startWeekday`. */
+function weekday(startWeekday: number, i: number): number {
+  return ((startWeekday - 1 + i) % 7) + 1;
+}
+
+/** First 0-based period the regression evaluates (an 11-day baseline plus the guard band). */
+export function regressionFirstIndex(g: number): number {
+  return 11 + g;
+}
+
+/**
+ * Rnssp `alert_regression`: per test day i with baseline length n = min(B, i − g), fit
+ * y = β₀ + β₁·t + Σ_{Mon..Sat} δ_d (t = 1…n within the baseline), forecast at t = n + g + 1,
+ * σ = max(√MSE·√((n+7)(n−4)/(n(n−7))), 0.01/u₀.₀₅), statistic (y − max(0, forecast))/σ,
+ * p = P(T_{n−8} > statistic). Then Rnssp's clean-up: a non-blue day below its trailing 7-day mean turns
+ * blue on weekdays, and on weekends when also below the mean of the last 7 same weekdays.
+ * Threshold = forecast + t₀.₉₉·σ (the count for a red alert).
+ */
+export function essenceRegressionDetails(
+  series: CountSeries,
+  options: Partial<RegressionOptions> & { range?: EvaluationRange } = {},
+): RegressionRow[] {
+  const B = options.B ?? 28;
+  const g = options.g ?? 2;
+  const startWeekday = options.startWeekday ?? 1;
+  if (series.frequency !== 365) throw new RangeError('regression: the ESSENCE regression needs daily data (frequency 365)');
+  if (!Number.isInteger(B) || B < 14 || B % 7 !== 0) throw new RangeError(`regression: B must be a multiple of 7 and >= 14, got ${B}`);
+  if (!Number.isInteger(g) || g < 0) throw new RangeError(`regression: guard band g must be an integer >= 0, got ${g}`);
+  if (!Number.isInteger(startWeekday) || startWeekday < 1 || startWeekday > 7) throw new RangeError('regression: startWeekday must be 1..7');
+  const y = series.observed;
+  const N = y.length;
+  if (N < B + g + 1) throw new RangeError(`regression: needs at least B + g + 1 = ${B + g + 1} days, got ${N}`);
+  const first = regressionFirstIndex(g);
+  const range = options.range ?? { start: first, end: N - 1 };
+  if (range.start < first || range.end >= N || range.end < range.start) {
+    throw new RangeError(`regression: range ${range.start}..${range.end} outside the evaluable periods ${first}..${N - 1}`);
+  }
+  const rows: RegressionRow[] = [];
+  for (let i = range.start; i <= range.end; i++) {
+    const n = Math.min(B, i - g);
+    const from = i - g - n;
+    const x: number[][] = [];
+    const yb: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const d = weekday(startWeekday, from + k);
+      // Columns: intercept, time, Monday…Saturday indicators (Sunday is the reference day).
+      x.push([1, k + 1, ...[1, 2, 3, 4, 5, 6].map((day) => (d === day ? 1 : 0))]);
+      yb.push(y[from + k]);
+    }
+    const beta = ols(x, yb);
+    const fitted = x.map((row) => row.reduce((s, v, j) => s + v * beta[j], 0));
+    const rss = yb.reduce((s, v, k) => s + (v - fitted[k]) ** 2, 0);
+    const fMean = fitted.reduce((s, v) => s + v, 0) / n;
+    const mss = fitted.reduce((s, v) => s + (v - fMean) ** 2, 0);
+    const df = n - 8;
+    const r2 = mss / (rss + mss);
+    const r2adj = 1 - (1 - r2) * ((n - 1) / df);
+    const sigma = Math.max(Math.sqrt(rss / df) * Math.sqrt(((n + 7) * (n - 4)) / (n * (n - 7))), 0.01 / round5(qtUpper(0.95, df)));
+    const dow = weekday(startWeekday, i);
+    const forecast = beta[0] + (n + g + 1) * beta[1] + (dow < 7 ? beta[dow + 1] : 0);
+    const expected = Math.max(0, forecast);
+    const statistic = (y[i] - expected) / sigma;
+    const pValue = ptUpper(statistic, df);
+    let level = essenceLevel(pValue);
+    if (level !== 'blue' && i >= 6 && y[i] < trailingMean(y, i, 1)) {
+      const weekend = dow === 6 || dow === 7;
+      const sameDay = i >= 42 ? trailingMean(y, i, 7) : NaN;
+      if (!weekend || y[i] < sameDay) level = 'blue';
+    }
+    rows.push({
+      index: i,
+      observed: y[i],
+      threshold: expected + qtUpper(0.99, df) * sigma,
+      alarm: level === 'red',
+      expected,
+      statistic,
+      pValue,
+      level,
+      adjustedRSquared: Number.isNaN(r2adj) ? 0 : r2adj,
+    });
+  }
+  return rows;
+}
+
+/** Mean of y[i], y[i−step], … (7 values). */
+function trailingMean(y: readonly number[], i: number, step: number): number {
+  let s = 0;
+  for (let k = 0; k < 7; k++) s += y[i - k * step];
+  return s / 7;
+}
+
+/** ESSENCE adaptive regression as detector rows: alarm = red, threshold = count needed for red. */
+export function essenceRegression(series: CountSeries, options: Partial<RegressionOptions> & { range?: EvaluationRange } = {}): DetectionRow[] {
+  return essenceRegressionDetails(series, options).map(({ index, observed, threshold, alarm }) => ({ index, observed, threshold, alarm }));
+}
+
+/**
+ * Rnssp `alert_switch`: the regression result where its adjusted R² ≥ 0.60, the EWMA result elsewhere
+ * (including the first days, before the regression's 11-day baseline exists).
+ */
+export function essenceSwitchDetails(
+  series: CountSeries,
+  options: Partial<RegressionOptions & EwmaOptions> & { range?: EvaluationRange } = {},
+): (EssenceRow & { readonly detector: 'regression' | 'ewma' })[] {
+  const g = options.g ?? 2;
+  const ewma = essenceEwmaDetails(series, { ...options, range: undefined });
+  const regFirst = regressionFirstIndex(g);
+  const reg = essenceRegressionDetails(series, { ...options, range: undefined });
+  const start = options.range?.start ?? ewmaFirstIndex(g);
+  const end = options.range?.end ?? series.observed.length - 1;
+  const out: (EssenceRow & { readonly detector: 'regression' | 'ewma' })[] = [];
+  for (const e of ewma) {
+    if (e.index < start || e.index > end) continue;
+    const r = e.index >= regFirst ? reg[e.index - regFirst] : undefined;
+    out.push(r && r.adjustedRSquared >= 0.6 ? { ...r, detector: 'regression' } : { ...e, detector: 'ewma' });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32, scanLlr, spaceTimePermutationScan, type ScanArea } from './space-time-scan.js';
+
+/** Poisson draw by inversion (small means). */
+function poisson(random: () => number, mu: number): number {
+  let k = 0;
+  let p = Math.exp(-mu);
+  let cdf = p;
+  const u = random();
+  while (u > cdf) {
+    k++;
+    p *= mu / k;
+    cdf += p;
+  }
+  return k;
+}
+
+const grid: ScanArea[] = Array.from({ length: 16 }, (_, i) => ({ id: `v${i}`, x: i % 4, y: Math.floor(i / 4) }));
+
+function nullCounts(seed: number, days = 40, mu = 1.5): number[][] {
+  const random = mulberry32(seed);
+  return Array.from({ length: days }, () => grid.map(() => poisson(random, mu)));
+}
+
+describe('building blocks', () => {
+  it('mulberry32 is deterministic and uniform-looking', () => {
+    const a = mulberry32(42);
+    const b = mulberry32(42);
+    const xs = Array.from({ length: 10000 }, () => a());
+    expect(xs.slice(0, 5)).toEqual(Array.from({ length: 5 }, () => b()));
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(xs.reduce((s, x) => s + x, 0) / xs.length).toBeCloseTo(0.5, 1);
+  });
+
+  it('scanLlr is the Poisson GLR of Kulldorff et al. 2005', () => {
+    expect(scanLlr(10, 4, 100)).toBeCloseTo(10 * Math.log(10 / 4) + 90 * Math.log(90 / 96), 12);
+    expect(scanLlr(3, 4, 100)).toBe(0);
+  });
+});
+
+describe('spaceTimePermutationScan', () => {
+  it('finds an injected 3-day cluster in two neighbouring villages with p < 0.05', () => {
+    const counts = nullCounts(7);
+    for (const day of [37, 38, 39]) for (const area of [5, 6]) counts[day][area] += 6;
+    const [top] = spaceTimePermutationScan(grid, counts, { replications: 199, seed: 3 });
+    expect(top.pValue).toBeLessThan(0.05);
+    expect(top.areas).toEqual(expect.arrayContaining([5, 6]));
+    expect(top.areas.length).toBeLessThanOrEqual(4);
+    expect(top.endDay).toBe(39);
+    expect(top.startDay).toBeGreaterThanOrEqual(36);
+    expect(top.observed).toBeGreaterThan(top.expected * 1.5);
+  });
+
+  it('is deterministic for a seed and reports non-overlapping secondary clusters', () => {
+    const counts = nullCounts(11);
+    const a = spaceTimePermutationScan(grid, counts, { replications: 49, seed: 9 });
+    expect(spaceTimePermutationScan(grid, counts, { replications: 49, seed: 9 })).toEqual(a);
+    const seen = new Set<number>();
+    for (const c of a) {
+      expect(c.areas.some((x) => seen.has(x))).toBe(false);
+      c.areas.forEach((x) => seen.add(x));
+    }
+    for (let i = 1; i < a.length; i++) expect(a[i].llr).toBeLessThanOrEqual(a[i - 1].llr);
+  });
+
+  it('under the null the primary cluster p-value is roughly uniform', () => {
+    const ps = Array.from({ length: 40 }, (_, s) => spaceTimePermutationScan(grid, nullCounts(100 + s), { replications: 99, seed: s + 1 })[0].pValue);
+    const mean = ps.reduce((s, p) => s + p, 0) / ps.length;
+    expect(mean).toBeGreaterThan(0.3);
+    expect(mean).toBeLessThan(0.7);
+    expect(ps.filter((p) => p < 0.05).length).toBeLessThanOrEqual(6); // expected 2 of 40
+    expect(ps.filter((p) => p > 0.5).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('validates its input', () => {
+    expect(() => spaceTimePermutationScan(grid, [[1, 2]])).toThrow(/16 area counts/);
+    expect(spaceTimePermutationScan(grid, [grid.map(() => 0)])).toEqual([]);
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * Prospective space-time permutation scan statistic of Kulldorff M., Heffernan R., Hartman J.,
+ * Assunção R., Mostashari F. (2005) "A space-time permutation scan statistic for disease outbreak
+ * detection", PLoS Med 2(3):e59. Needs only case counts per area and day (no population at risk):
+ * cylinders whose base is a circle around an area's centroid and whose height is the last d days
+ * (prospective: every cylinder ends on the last day), expected counts from the area and day margins,
+ * Poisson generalised likelihood ratio, Monte Carlo p-value from permutations of the case days.
+ * Pure and deterministic for a given seed.
+ */
+
+/** An area (village, town) with planar coordinates (project longitude/latitude first, e.g. to km). */
+export interface ScanArea {
+  readonly id: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Parameters of {@link spaceTimePermutationScan}. */
+export interface ScanOptions {
+  /** Maximum share of the areas inside one circle (default 0.5). */
+  readonly maxAreaFraction: number;
+  /** Maximum temporal length of a cluster in days (default 7). */
+  readonly maxDays: number;
+  /** Monte Carlo replications (default 999, so p-values are multiples of 1/1000). */
+  readonly replications: number;
+  /** PRNG seed (default 1). */
+  readonly seed: number;
+  /** Clusters to report: the most likely one and secondary clusters not overlapping earlier ones (default 5). */
+  readonly maxClusters: number;
+}
+
+/** A candidate cluster: areas (indices into `areas`), days [startDay, endDay], counts, LLR and p-value. */
+export interface ScanCluster {
+  readonly center: number;
+  readonly areas: readonly number[];
+  readonly startDay: number;
+  readonly endDay: number;
+  readonly observed: number;
+  readonly expected: number;
+  readonly llr: number;
+  /** Monte Carlo p-value: (1 + #replications with max LLR ≥ llr) / (1 + replications). */
+  readonly pValue: number;
+}
+
+/**
+ * Deterministic PRNG: mulberry32 (a 32-bit multiply–xorshift generator by T. Ettinger, public domain).
+ * @returns a function giving uniforms in [0, 1)
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Poisson GLR of a cylinder with c observed of C total and μ expected (Kulldorff et al. 2005, eq. 2):
+ * c·log(c/μ) + (C−c)·log((C−c)/(C−μ)) when c > μ, else 0.
+ */
+export function scanLlr(c: number, mu: number, total: number): number {
+  if (c <= mu) return 0;
+  const inside = c * Math.log(c / mu);
+  const rest = total - c;
+  return rest > 0 ? inside + rest * Math.log(rest / (total - mu)) : inside;
+}
+
+/** Candidate circles: for each centre, the areas by distance (ties by index), cut at the maximum size. */
+function circles(areas: readonly ScanArea[], maxSize: number): number[][] {
+  return areas.map((a) => {
+    const order = areas.map((b, j) => ({ j, d: Math.hypot(a.x - b.x, a.y - b.y) })).sort((p, q) => p.d - q.d || p.j - q.j);
+    return order.slice(0, maxSize).map((o) => o.j);
+  });
+}
+
+interface Best {
+  llr: number;
+  center: number;
+  size: number;
+  days: number;
+  c: number;
+  mu: number;
+}
+
+/**
+ * Scores every cylinder (centre × circle size × days back) of a count matrix `recent[d][a]`
+ * (d = 0 is the last day), with fixed margins; calls `visit` for each cylinder with c > μ.
+ */
+function scoreCylinders(
+  recent: readonly Int32Array[],
+  circ: readonly number[][],
+  areaTotals: readonly number[],
+  dayTotals: readonly number[],
+  total: number,
+  visit: (llr: number, center: number, size: number, days: number, c: number, mu: number) => void,
+): void {
+  const D = recent.length;
+  const A = areaTotals.length;
+  // cum[a] = cases in area a over the last d+1 days, built day by day.
+  const cum = new Float64Array(A);
+  let dayCases = 0;
+  for (let d = 0; d < D; d++) {
+    for (let a = 0; a < A; a++) cum[a] += recent[d][a];
+    dayCases += dayTotals[d];
+    for (let center = 0; center < circ.length; center++) {
+      let c = 0;
+      let areaCases = 0;
+      const members = circ[center];
+      for (let s = 0; s < members.length; s++) {
+        c += cum[members[s]];
+        areaCases += areaTotals[members[s]];
+        // μ_A = (Σ_{z∈A} C_z)(Σ_{d∈A} C_d)/C (Kulldorff et al. 2005, eq. 1).
+        const mu = (areaCases * dayCases) / total;
+        if (c > mu) visit(scanLlr(c, mu, total), center, s + 1, d + 1, c, mu);
+      }
+    }
+  }
+}
+
+/**
+ * Prospective space-time permutation scan over `counts[day][area]` (non-negative integers; the last
+ * row is the day of analysis). Returns the most likely cluster and secondary clusters that share no
+ * area with a reported one, each with its Monte Carlo p-value against the distribution of the
+ * maximum LLR under random permutation of case days (areas and day totals fixed).
+ */
+export function spaceTimePermutationScan(
+  areas: readonly ScanArea[],
+  counts: readonly (readonly number[])[],
+  options: Partial<ScanOptions> = {},
+): ScanCluster[] {
+  const { maxAreaFraction = 0.5, maxDays = 7, replications = 999, seed = 1, maxClusters = 5 } = options;
+  const A = areas.length;
+  const T = counts.length;
+  if (A === 0 || T === 0) throw new RangeError('scan: needs at least one area and one day');
+  if (counts.some((row) => row.length !== A)) throw new RangeError(`scan: every day needs ${A} area counts`);
+  if (counts.some((row) => row.some((v) => !Number.isInteger(v) || v < 0))) throw new RangeError('scan: counts must be non-negative integers');
+  const maxSize = Math.max(1, Math.floor(A * maxAreaFraction));
+  const D = Math.min(maxDays, T);
+  const circ = circles(areas, maxSize);
+  const areaTotals = new Array<number>(A).fill(0);
+  const dayTotalsAll = counts.map((row) => row.reduce((s, v) => s + v, 0));
+  counts.forEach((row) => row.forEach((v, a) => (areaTotals[a] += v)));
+  const total = dayTotalsAll.reduce((s, v) => s + v, 0);
+  if (total === 0) return [];
+  const dayTotals = Array.from({ length: D }, (_, d) => dayTotalsAll[T - 1 - d]);
+  const recent = Array.from({ length: D }, (_, d) => Int32Array.from(counts[T - 1 - d]));
+
+  // Observed data: keep every cylinder's best score per (centre, size) to pick non-overlapping clusters.
+  const candidates: Best[] = [];
+  scoreCylinders(recent, circ, areaTotals, dayTotals, total, (llr, center, size, days, c, mu) => {
+    candidates.push({ llr, center, size, days, c, mu });
+  });
+
+  // Monte Carlo: permute the days of the cases (Kulldorff et al. 2005, "Inference").
+  const caseArea = new Int32Array(total);
+  const caseDay = new Int32Array(total);
+  let n = 0;
+  counts.forEach((row, day) => row.forEach((v, a) => {
+    for (let k = 0; k < v; k++) {
+      caseArea[n] = a;
+      caseDay[n++] = day;
+    }
+  }));
+  const random = mulberry32(seed);
+  const maxima = new Float64Array(replications);
+  const simRecent = Array.from({ length: D }, () => new Int32Array(A));
+  for (let r = 0; r < replications; r++) {
+    for (let i = total - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const tmp = caseDay[i];
+      caseDay[i] = caseDay[j];
+      caseDay[j] = tmp;
+    }
+    simRecent.forEach((row) => row.fill(0));
+    for (let i = 0; i < total; i++) {
+      const back = T - 1 - caseDay[i];
+      if (back < D) simRecent[back][caseArea[i]]++;
+    }
+    let max = 0;
+    scoreCylinders(simRecent, circ, areaTotals, dayTotals, total, (llr) => {
+      if (llr > max) max = llr;
+    });
+    maxima[r] = max;
+  }
+
+  candidates.sort((p, q) => q.llr - p.llr);
+  const used = new Set<number>();
+  const clusters: ScanCluster[] = [];
+  for (const cand of candidates) {
+    if (clusters.length >= maxClusters) break;
+    const members = circ[cand.center].slice(0, cand.size);
+    if (members.some((m) => used.has(m))) continue;
+    members.forEach((m) => used.add(m));
+    let exceed = 0;
+    for (let r = 0; r < replications; r++) if (maxima[r] >= cand.llr) exceed++;
+    clusters.push({
+      center: cand.center,
+      areas: [...members].sort((p, q) => p - q),
+      startDay: T - cand.days,
+      endDay: T - 1,
+      observed: cand.c,
+      expected: cand.mu,
+      llr: cand.llr,
+      pValue: (1 + exceed) / (1 + replications),
+    });
+  }
+  return clusters;
+}
