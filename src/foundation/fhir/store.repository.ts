@@ -156,53 +156,70 @@ export async function patientOwners(ex: Executor, patientIds: readonly string[])
   return out;
 }
 
+/** Column lists of the index tables, in the order the unnest() arrays are passed. */
+const INDEX_COLUMNS: Record<IndexedType, { name: string; type: string }[]> = {
+  token: [{ name: 'system', type: 'text' }, { name: 'code', type: 'text' }],
+  string: [{ name: 'value', type: 'text' }, { name: 'exact', type: 'text' }],
+  date: [{ name: 'low', type: 'timestamptz' }, { name: 'high', type: 'timestamptz' }],
+  reference: [{ name: 'target_type', type: 'text' }, { name: 'target_id', type: 'text' }, { name: 'reference', type: 'text' }],
+  quantity: [{ name: 'value', type: 'numeric' }, { name: 'system', type: 'text' }, { name: 'code', type: 'text' }],
+  number: [{ name: 'value', type: 'numeric' }],
+  uri: [{ name: 'value', type: 'text' }],
+};
+
+/**
+ * INSERT … SELECT FROM unnest($1::t1[], $2::t2[], …): one bind parameter per column whatever
+ * the row count, so large batches cost one short statement (no 65,535-parameter limit).
+ */
+async function insertUnnest(ex: Executor, table: string, columns: { name: string; type: string }[], rows: unknown[][], suffix = sql``): Promise<void> {
+  if (rows.length === 0) return;
+  const arrays = columns.map((_, i) => rows.map((r) => r[i] ?? null));
+  const names = sql.join(columns.map((c) => sql.ref(c.name)));
+  const unnest = sql.join(columns.map((c, i) => sql`${arrays[i]}::${sql.raw(c.type === 'jsonb' ? 'text' : c.type)}[]`));
+  const select = sql.join(columns.map((c) => (c.type === 'jsonb' ? sql`${sql.ref(c.name)}::jsonb` : sql.ref(c.name))));
+  await sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${select} FROM unnest(${unnest}) AS t(${names}) ${suffix}`.execute(ex);
+}
+
+const RESOURCE_COLUMNS = [
+  { name: 'resource_type', type: 'text' },
+  { name: 'id', type: 'text' },
+  { name: 'version_id', type: 'int4' },
+  { name: 'last_updated', type: 'timestamptz' },
+  { name: 'deleted', type: 'bool' },
+  { name: 'resident_id', type: 'text' },
+  { name: 'org_unit', type: 'text' },
+  { name: 'content', type: 'jsonb' },
+];
+
 /**
  * Writes versions: history rows, the current row (upsert), and the index rows (old ones
  * removed first). The caller runs this inside its transaction.
  */
 export async function writeVersions(ex: Executor, writes: readonly PendingWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  for (let i = 0; i < writes.length; i += CHUNK) {
-    const chunk = writes.slice(i, i + CHUNK);
-    const rows = chunk.map((w) => ({
-      resource_type: w.resourceType,
-      id: w.id,
-      version_id: w.versionId,
-      last_updated: w.lastUpdated,
-      deleted: w.deleted,
-      resident_id: w.residentId,
-      org_unit: w.orgUnit,
-      content: w.json ?? 'null',
-    }));
-    const withNullContent = rows.map((r) => ({ ...r, content: sql`${r.content}::jsonb` as unknown as string }));
-    await ex.insertInto('fhir_resource_history').values(withNullContent).execute();
-    await ex
-      .insertInto('fhir_resource')
-      .values(withNullContent)
-      .onConflict((oc) =>
-        oc.columns(['resource_type', 'id']).doUpdateSet((eb) => ({
-          version_id: eb.ref('excluded.version_id'),
-          last_updated: eb.ref('excluded.last_updated'),
-          deleted: eb.ref('excluded.deleted'),
-          resident_id: eb.ref('excluded.resident_id'),
-          org_unit: eb.ref('excluded.org_unit'),
-          content: eb.ref('excluded.content'),
-        })),
-      )
-      .execute();
-  }
-  const replaced = writes.filter((w) => w.versionId > 1);
-  await deleteIndexRows(ex, replaced);
+  // A resource written twice in one batch: only its last version becomes current.
+  const last = new Map<string, PendingWrite>();
+  for (const w of writes) last.set(`${w.resourceType}/${w.id}`, w);
+  const rowOf = (w: PendingWrite) => [w.resourceType, w.id, w.versionId, w.lastUpdated.toISOString(), w.deleted, w.residentId, w.orgUnit, w.json];
+  await insertUnnest(ex, 'fhir_resource_history', RESOURCE_COLUMNS, writes.map(rowOf));
+  await insertUnnest(
+    ex,
+    'fhir_resource',
+    RESOURCE_COLUMNS,
+    [...last.values()].map(rowOf),
+    sql`ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+      deleted = excluded.deleted, resident_id = excluded.resident_id, org_unit = excluded.org_unit, content = excluded.content`,
+  );
+  await deleteIndexRows(ex, [...last.values()].filter((w) => w.versionId > 1));
   for (const type of Object.keys(INDEX_TABLES) as IndexedType[]) {
-    const table = INDEX_TABLES[type];
-    const rows: Record<string, unknown>[] = [];
-    for (const w of writes) {
+    const columns = INDEX_COLUMNS[type];
+    const rows: unknown[][] = [];
+    for (const w of last.values()) {
       if (!w.index) continue;
-      for (const r of w.index[type]) rows.push({ resource_type: w.resourceType, resource_id: w.id, ...r });
+      for (const r of w.index[type] as Record<string, unknown>[]) rows.push([w.resourceType, w.id, r.param, ...columns.map((c) => r[c.name])]);
     }
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await ex.insertInto(table).values(rows.slice(i, i + CHUNK) as never).execute();
-    }
+    const all = [{ name: 'resource_type', type: 'text' }, { name: 'resource_id', type: 'text' }, { name: 'param', type: 'text' }, ...columns];
+    await insertUnnest(ex, INDEX_TABLES[type], all, rows);
   }
 }
 
@@ -211,7 +228,7 @@ async function deleteIndexRows(ex: Executor, writes: readonly PendingWrite[]): P
   for (const w of writes) byType.set(w.resourceType, [...(byType.get(w.resourceType) ?? []), w.id]);
   for (const [resourceType, ids] of byType) {
     for (const table of Object.values(INDEX_TABLES)) {
-      await ex.deleteFrom(table).where('resource_type', '=', resourceType).where('resource_id', 'in', ids).execute();
+      await sql`DELETE FROM ${sql.table(table)} WHERE resource_type = ${resourceType} AND resource_id = ANY(${ids}::text[])`.execute(ex);
     }
   }
 }
@@ -227,23 +244,23 @@ export interface AuditRow {
   detail: string | null;
 }
 
+const AUDIT_COLUMNS = [
+  { name: 'recorded', type: 'timestamptz' },
+  { name: 'actor', type: 'text' },
+  { name: 'action', type: 'text' },
+  { name: 'resource_type', type: 'text' },
+  { name: 'resource_id', type: 'text' },
+  { name: 'resident_id', type: 'text' },
+  { name: 'outcome', type: 'text' },
+  { name: 'detail', type: 'text' },
+];
+
 /** Appends audit rows. */
 export async function insertAudit(ex: Executor, rows: readonly AuditRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await ex
-      .insertInto('audit_log')
-      .values(
-        rows.slice(i, i + CHUNK).map((r) => ({
-          recorded: r.recorded,
-          actor: r.actor,
-          action: r.action,
-          resource_type: r.resourceType,
-          resource_id: r.resourceId,
-          resident_id: r.residentId,
-          outcome: r.outcome,
-          detail: r.detail,
-        })),
-      )
-      .execute();
-  }
+  await insertUnnest(
+    ex,
+    'audit_log',
+    AUDIT_COLUMNS,
+    rows.map((r) => [r.recorded.toISOString(), r.actor, r.action, r.resourceType, r.resourceId, r.residentId, r.outcome, r.detail]),
+  );
 }
