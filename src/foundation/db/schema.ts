@@ -21,7 +21,7 @@ export interface FhirResourceTable {
 }
 
 /** Every version ever written (including deletions), for vread and _history. */
-export interface FhirResourceHistoryTable extends FhirResourceTable {}
+export type FhirResourceHistoryTable = FhirResourceTable;
 
 interface IndexRowBase {
   resource_type: string;
