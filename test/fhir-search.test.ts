@@ -45,7 +45,7 @@ beforeAll(async () => {
   ids.glucose = await post({
     resourceType: 'Observation',
     status: 'preliminary',
-    code: { coding: [{ system: 'http://loinc.org', code: '1558-6' }] },
+    code: { coding: [{ system: 'http://loinc.org', code: '14771-0' }] },
     subject: { reference: `Patient/${ids.li}` },
     effectiveDateTime: '2024-05-05',
     valueQuantity: { value: 7.8, unit: 'mmol/L', system: 'http://unitsofmeasure.org', code: 'mmol/L' },
@@ -82,7 +82,7 @@ describe('token', () => {
     expect(idsOf(await search('Patient?gender:not=female'))).toEqual([ids.wang]);
     expect(idsOf(await search('Patient?active=true'))).toEqual([ids.wang]);
     expect(idsOf(await search('Patient?active:missing=true'))).toEqual([ids.muller]);
-    expect(idsOf(await search('Observation?code=http://loinc.org|8480-6,http://loinc.org|1558-6'))).toHaveLength(4);
+    expect(idsOf(await search('Observation?code=http://loinc.org|8480-6,http://loinc.org|14771-0'))).toHaveLength(4);
     expect(idsOf(await search('Observation?status=final&code=8480-6'))).toHaveLength(3);
   });
   it('_id', async () => {
@@ -159,7 +159,7 @@ describe('sort, paging, total, include', () => {
     expect(count.entry).toEqual([]);
   });
   it('_include brings the referenced resources, _revinclude the referring ones', async () => {
-    const inc = await search(`Observation?code=1558-6&_include=Observation:subject`);
+    const inc = await search(`Observation?code=14771-0&_include=Observation:subject`);
     expect(idsOf(inc)).toEqual([ids.glucose]);
     expect(idsOf(inc, 'include')).toEqual([ids.li]);
     const rev = await search(`Patient?_id=${ids.wang}&_revinclude=Observation:subject&_revinclude=RiskAssessment:subject`);

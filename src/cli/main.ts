@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerServe } from './commands/serve.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerDetect } from './commands/detect.js';
+import { registerSimulate } from './commands/simulate.js';
 
 /** Builds the commander program with every sub-command registered. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerMigrate(program);
   registerDetect(program);
+  registerSimulate(program);
   return program;
 }
 

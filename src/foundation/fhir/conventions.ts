@@ -76,8 +76,8 @@ export const LOINC = {
   bpPanel: '85354-9',
   systolic: '8480-6',
   diastolic: '8462-4',
-  /** Fasting glucose, valued in mmol/L (project convention). */
-  fastingGlucose: '1558-6',
+  /** Fasting glucose [Moles/volume] in Serum or Plasma, mmol/L (1558-6 is the mg/dL code). */
+  fastingGlucose: '14771-0',
   bmi: '39156-5',
   waist: '8280-0',
   /** Cholesterol [Moles/volume] in Serum or Plasma. */
