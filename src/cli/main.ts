@@ -7,6 +7,7 @@ import { registerServe } from './commands/serve.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerDetect } from './commands/detect.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerImport } from './commands/import.js';
 
 /** Builds the commander program with every sub-command registered. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerDetect(program);
   registerSimulate(program);
+  registerImport(program);
   return program;
 }
 

@@ -3,3 +3,4 @@ export { loadConfig, type Config, type ConfigFlags } from './config.js';
 export { buildApp, type App, type AppOptions } from './app.js';
 export { openConfiguredDatabase } from './database.js';
 export { PACKAGE_VERSION } from './version.js';
+export { isEmpty, seedDemoDistrict } from './demo.js';

@@ -85,6 +85,23 @@ export async function readCurrentMany(ex: Executor, resourceType: string, ids: r
   return rows.map(toStored);
 }
 
+/** Current versions (deleted ones included) of the given "Type/id" keys, by key. */
+export async function readCurrentByKeys(ex: Executor, keys: readonly { type: string; id: string }[]): Promise<Map<string, StoredVersion>> {
+  const out = new Map<string, StoredVersion>();
+  const byType = new Map<string, string[]>();
+  for (const k of keys) byType.set(k.type, [...(byType.get(k.type) ?? []), k.id]);
+  for (const [type, ids] of byType) {
+    const rows = await ex
+      .selectFrom('fhir_resource')
+      .select([...columns, sql<string | null>`content::text`.as('content')])
+      .where('resource_type', '=', type)
+      .where(sql<boolean>`id = ANY(${ids}::text[])`)
+      .execute();
+    for (const r of rows) out.set(`${type}/${r.id}`, toStored(r));
+  }
+  return out;
+}
+
 /** One historical version, or undefined. */
 export async function readVersion(ex: Executor, resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
   const row = await ex

@@ -12,7 +12,7 @@ import { patientCompartmentParams, patientCompartmentTypes } from './compartment
 import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from './outcomes.js';
 import { compileSearch, type CompiledSearch } from './search-compile.js';
 import { includeTargets, referencingResources, searchCount, searchPage } from './search.repository.js';
-import { readCurrent, readCurrentMany, readHistory, readVersion, type StoredVersion } from './store.repository.js';
+import { readCurrent, readCurrentByKeys, readCurrentMany, readHistory, readVersion, type StoredVersion } from './store.repository.js';
 import { assertId, assertResourceType, validateInput } from './validate.js';
 import { WriteSession, type Projector } from './write-session.js';
 
@@ -32,6 +32,30 @@ export interface StoreOptions {
 export interface WriteResult {
   version: StoredVersion;
   created: boolean;
+}
+
+export type ImportOutcome = 'created' | 'updated' | 'unchanged';
+
+/** JSON with sorted keys and without meta.versionId/lastUpdated: equal for equal content. */
+function canonical(resource: unknown): string {
+  const strip = (node: unknown, top: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((n) => strip(n, false));
+    if (node && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(node).sort()) {
+        let value = (node as Record<string, unknown>)[key];
+        if (top && key === 'meta') {
+          const { versionId: _v, lastUpdated: _l, ...rest } = value as Record<string, unknown>;
+          if (Object.keys(rest).length === 0) continue;
+          value = rest;
+        }
+        out[key] = strip(value, false);
+      }
+      return out;
+    }
+    return node;
+  };
+  return JSON.stringify(strip(resource, true));
 }
 
 export interface SearchResult {
@@ -158,6 +182,25 @@ export class FhirStore {
       throw new OperationOutcomeError(conflict(`${resourceType}/${id} is referenced by ${other.resourceType}/${other.id}; delete that first`));
     }
     session.put(null, { resourceType, id, versionId: current.versionId + 1, lastUpdated: this.clock() }, resourceType);
+  }
+
+  /**
+   * Bulk import of resources that carry their own ids, in one transaction: a new id is created,
+   * changed content becomes the next version, identical content is left alone (so re-running an
+   * import adds nothing). Resources must already be validated.
+   */
+  async importBatch(ctx: RequestContext, items: readonly { resource: Resource; location: string }[]): Promise<ImportOutcome[]> {
+    return this.inTransaction(ctx, async (session) => {
+      const current = await readCurrentByKeys(session.ex, items.map((i) => ({ type: i.resource.resourceType, id: i.resource.id as string })));
+      return items.map(({ resource, location }) => {
+        const key = `${resource.resourceType}/${resource.id}`;
+        const existing = session.written(key) ?? current.get(key);
+        if (existing && !existing.deleted && existing.json && canonical(JSON.parse(existing.json)) === canonical(resource)) return 'unchanged';
+        const versionId = existing ? existing.versionId + 1 : 1;
+        this.stage(session, resource, resource.id as string, versionId, location);
+        return existing && !existing.deleted ? 'updated' : 'created';
+      });
+    });
   }
 
   /** Instance, type or system history, newest first. */

@@ -54,6 +54,11 @@ export class WriteSession {
     return this.latest.get(`${resourceType}/${id}`) ?? (await readCurrent(this.ex, resourceType, id));
   }
 
+  /** This session's latest version of "Type/id", if it wrote one. */
+  written(key: string): StoredVersion | undefined {
+    return this.latest.get(key);
+  }
+
   /** Queues a new version of `resource` (its id and meta already set) or a deletion. */
   put(resource: Resource | null, v: { resourceType: string; id: string; versionId: number; lastUpdated: Date }, location: string): Pending {
     const index = resource ? indexResource(resource) : null;
