@@ -7,6 +7,7 @@ import { BufferedAuditWriter, FhirStore, fhirRoutes, loadFhirDefinitions, type P
 import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { PACKAGE_VERSION } from './version.js';
+import { registerWeb } from './web.js';
 
 export interface AppOptions {
   db: Database;
@@ -51,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     { prefix: '/fhir' },
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
+  await registerWeb(app);
   return {
     app,
     store,
