@@ -1,8 +1,3 @@
 #!/usr/bin/env node
-// Entry point of the `healthy-brain` command; the CLI itself is compiled from src/cli (npm's `prepare` builds it).
-import { main } from '../dist/cli/main.js';
-
-main(process.argv).catch((err) => {
-  process.stderr.write(`healthy-brain: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+// Entry point of the `healthy-brain` command; compiled from src/cli (npm's `prepare` builds it).
+import '../dist/cli/bin.js';
