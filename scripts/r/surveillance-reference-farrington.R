@@ -52,9 +52,17 @@ series <- list(
     x[c(300, 301, 340:342)] <- x[c(300, 301, 340:342)] + c(4, 6, 3, 5, 7)
     x
   }),
-  monthly = rpois(96, exp(2 + 0.5 * sin(2 * pi * (1:96) / 12)))
+  monthly = rpois(96, exp(2 + 0.5 * sin(2 * pi * (1:96) / 12))),
+  # All-zero baselines under a burst of recent cases: the GLM's mean tends to 0.
+  zeros = local({
+    x <- rep(0, 300)
+    x[c(280:283, 290, 291, 295:299)] <- c(3, 4, 6, 2, 5, 9, 1, 0, 7, 3, 8)
+    x[c(100, 101)] <- c(1, 2)
+    x
+  }),
+  daily = rpois(3 * 365 + 60, exp(1.5 + 0.4 * sin(2 * pi * (1:(3 * 365 + 60)) / 365)))
 )
-freq_of <- function(name) if (name == "monthly") 12 else 52
+freq_of <- function(name) if (name == "monthly") 12 else if (name == "daily") 365 else 52
 
 # ---- cases -----------------------------------------------------------------------------------
 fcases <- list(
@@ -68,7 +76,10 @@ fcases <- list(
   list("outbreaks", list()),
   list("outbreaks", list(b = 3, w = 2, alpha = 0.01, limit54 = c(3, 2)), c(200, 416)),
   list("lowcounts", list(b = 3)),
-  list("monthly", list(b = 3, w = 1))
+  list("monthly", list(b = 3, w = 1)),
+  list("zeros", list(b = 3), c(270, 300)),
+  list("outbreaks", list(b = 2), c(200, 416)),
+  list("daily", list(b = 2, w = 3), c(1000, 1155))
 )
 xcases <- list(
   list("salmonella", list()),
@@ -86,19 +97,27 @@ xcases <- list(
   list("trend", list(b = 3, powertrans = "none", weightsThreshold = 1)),
   list("outbreaks", list()),
   list("outbreaks", list(b = 3, noPeriods = 3, pastWeeksNotIncluded = 3, thresholdMethod = "nbPlugin")),
+  list("outbreaks", list(b = 3, noPeriods = 8, pastWeeksNotIncluded = 3, thresholdMethod = "nbPlugin"), c(330, 416)),
+  list("outbreaks", list(b = 3, w = 2, noPeriods = 5, pastWeeksNotIncluded = 8, thresholdMethod = "muan"), c(330, 416)),
   list("outbreaks", list(b = 4, noPeriods = 10, w = 3, weightsThreshold = 2.58, pastWeeksNotIncluded = 26,
                          pThresholdTrend = 1, thresholdMethod = "muan")),
   list("outbreaks", list(b = 3, limit54 = c(3, 2), w = 2, alpha = 0.01)),
   list("lowcounts", list(b = 3)),
   list("lowcounts", list(b = 3, thresholdMethod = "nbPlugin")),
   list("monthly", list(b = 3, w = 1)),
-  list("monthly", list(b = 3, w = 1, noPeriods = 4, pastWeeksNotIncluded = 3, thresholdMethod = "nbPlugin"))
+  list("monthly", list(b = 3, w = 1, noPeriods = 4, pastWeeksNotIncluded = 3, thresholdMethod = "nbPlugin")),
+  list("zeros", list(b = 3), c(270, 300)),
+  list("zeros", list(b = 3, thresholdMethod = "nbPlugin"), c(270, 300)),
+  list("zeros", list(b = 3, thresholdMethod = "muan"), c(270, 300)),
+  list("outbreaks", list(b = 2, w = 2), c(200, 416)),
+  list("daily", list(b = 2, w = 3), c(1000, 1155))
 )
 noufaily <- list(noPeriods = 10, w = 3, weightsThreshold = 2.58, pastWeeksNotIncluded = 26,
                  pThresholdTrend = 1, thresholdMethod = "nbPlugin")
 for (s in c("salmonella", "seasonal", "trend", "outbreaks", "lowcounts"))
   xcases[[length(xcases) + 1]] <- list(s, c(noufaily, list(b = 3)), NULL, "noufaily")
 xcases[[length(xcases) + 1]] <- list("outbreaks", noufaily, NULL, "noufaily")
+xcases[[length(xcases) + 1]] <- list("daily", c(noufaily, list(b = 2)), c(1000, 1155), "noufaily")
 
 result_json <- function(idx, ub, al) obj(index = arr(idx - 1), threshold = arr(num(ub)), alarm = arr(lgl(al)))
 

@@ -22,6 +22,7 @@ export interface BaselineSettings {
   readonly reweight: boolean;
   /** Anscombe residuals above this are down-weighted (1 in Farrington 1996, 2.58 in Noufaily 2013). */
   readonly weightsThreshold: number;
+  /** Fit a trend; callers pass false when b < 3 (see {@link trendAllowed}). */
   readonly trend: boolean;
   /** The trend is kept when its p-value is below this (and μ̂₀ does not exceed the baseline maximum). */
   readonly pThresholdTrend: number;
@@ -43,6 +44,14 @@ export interface BaselineModel {
   /** Dispersion φ̂ ≥ 1. */
   readonly phi: number;
   readonly trend: boolean;
+}
+
+/**
+ * A trend is only considered with at least three years of reference values (Farrington et al. 1996,
+ * §3.5; R's `farrington` and `farringtonFlexible` fit none when b < 3, as comparison shows).
+ */
+export function trendAllowed(trend: boolean, b: number): boolean {
+  return trend && b >= 3;
 }
 
 /** Reference observations: counts, their time index, and an optional 0-based seasonal factor level. */

@@ -9,6 +9,7 @@ import {
   fitBaseline,
   muanThreshold,
   nbPluginThreshold,
+  trendAllowed,
   type Baseline,
   type PowerTransform,
 } from './farrington-core.js';
@@ -30,7 +31,7 @@ export interface FarringtonFlexibleOptions {
   readonly weightsThreshold: number;
   /** One-sided: the threshold is the (1 − α) quantile of the predictive distribution (R default 0.05). */
   readonly alpha: number;
-  /** Fit a linear trend (R default TRUE). */
+  /** Fit a linear trend, only when b ≥ 3 (R default TRUE). */
   readonly trend: boolean;
   /** Keep the trend when its p-value is below this (R default 0.05; Noufaily advises 1). */
   readonly pThresholdTrend: number;
@@ -82,10 +83,22 @@ export function farringtonFlexibleDefaultRange(
 }
 
 /**
+ * Block (0-based) of position p (0 = oldest) among the `rest` periods between two windows, cut into
+ * `blocks` consecutive blocks of ⌊rest/blocks⌋ periods, the oldest `rest mod blocks` blocks one longer
+ * (Noufaily et al. 2013 use 45 = 9 × 5 weeks; the uneven cut is R 1.20's, established by comparison).
+ */
+function gapBlock(p: number, rest: number, blocks: number): number {
+  const size = Math.floor(rest / blocks);
+  const longer = rest % blocks;
+  if (p < longer * (size + 1)) return Math.floor(p / (size + 1));
+  return longer + Math.floor((p - longer * (size + 1)) / size);
+}
+
+/**
  * The baseline of period t. noPeriods = 1: Farrington's windows t − i·f + j (i = 1…b, j = −w…w).
  * noPeriods > 1: every period from t − b·f − w up to t − pastWeeksNotIncluded − 1, with a factor whose
  * level 0 is the (2w + 1)-wide window around t − i·f and whose other noPeriods − 1 levels split the
- * rest of each year into consecutive blocks (Noufaily et al. 2013, §3.1).
+ * rest of each year into consecutive blocks (Noufaily et al. 2013, §3.1; see gapBlock).
  */
 export function flexibleBaseline(
   observed: readonly number[],
@@ -109,10 +122,7 @@ export function flexibleBaseline(
     // u = position in the yearly cycle, 0…2w inside the window centred on t − i·f.
     const u = (((t - k + opt.w) % frequency) + frequency) % frequency;
     idx.push(k);
-    const V = (globalThis as any).V ?? 0; const up = u - 2 * opt.w - 1; const np = opt.noPeriods - 1;
-    const uu = V % 2 === 1 ? rest - 1 - up : up;
-    const lv = V < 2 ? Math.floor((uu * np) / rest) : Math.min(np - 1, Math.floor(uu / Math.floor(rest / np)));
-    level.push(u <= 2 * opt.w ? 0 : 1 + lv);
+    level.push(u <= 2 * opt.w ? 0 : 1 + gapBlock(rest - 1 - (u - 2 * opt.w - 1), rest, opt.noPeriods - 1));
   }
   return { y: idx.map((k) => observed[k]), time: idx, level, levels: opt.noPeriods };
 }
@@ -122,7 +132,7 @@ export function flexibleBaseline(
  * {@link farringtonFlexibleDefaultRange}) it fits the quasi-Poisson baseline and compares the count
  * with the upper bound from `thresholdMethod`. Where the low-count rule `limit54` applies, R gives
  * NA as upper bound and no alarm; here threshold is null and alarm false.
- * Any frequency is accepted (52 weekly as in the papers, 12 monthly).
+ * Any frequency is accepted (52 weekly as in the papers; 12 monthly and 365 daily are tested against R).
  */
 export function farringtonFlexible(
   series: CountSeries,
@@ -133,10 +143,15 @@ export function farringtonFlexible(
   const obs = series.observed;
   if (range.start < 0 || range.end >= obs.length || range.start > range.end)
     throw new RangeError(`farringtonFlexible: range ${range.start}..${range.end} outside the series 0..${obs.length - 1}`);
+  // R stops here too ("Some reference time points did not exist; decrease 'b' or postpone 'range'").
+  if (range.start - opt.b * series.frequency - opt.w < 0)
+    throw new RangeError(
+      `farringtonFlexible: period ${range.start} lacks reference values; decrease b or start at ${opt.b * series.frequency + opt.w} or later`,
+    );
   const settings = {
     reweight: opt.reweight,
     weightsThreshold: opt.weightsThreshold,
-    trend: opt.trend,
+    trend: trendAllowed(opt.trend, opt.b),
     pThresholdTrend: opt.pThresholdTrend,
     reweightedScale: 'working' as const,
   };
@@ -157,7 +172,9 @@ export function farringtonFlexible(
         : opt.thresholdMethod === 'nbPlugin'
           ? nbPluginThreshold(model, opt.alpha)
           : muanThreshold(model, opt.alpha);
-    rows.push({ index: t, observed: obs[t], threshold, alarm: obs[t] > threshold });
+    // A non-finite bound (e.g. "muan" on an all-zero baseline, where Var(η̂₀) explodes) is R's NA.
+    if (!Number.isFinite(threshold)) rows.push({ index: t, observed: obs[t], threshold: null, alarm: false });
+    else rows.push({ index: t, observed: obs[t], threshold, alarm: obs[t] > threshold });
   }
   return rows;
 }

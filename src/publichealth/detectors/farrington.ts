@@ -3,7 +3,7 @@
  * infectious disease", JRSS A 159:547 — with the parameters, defaults and output of R
  * `surveillance`'s `farrington` / `algo.farrington` (>= 1.20).
  */
-import { deltaThreshold, enoughCases, fitBaseline, type PowerTransform } from './farrington-core.js';
+import { deltaThreshold, enoughCases, fitBaseline, trendAllowed, type PowerTransform } from './farrington-core.js';
 import { qnorm } from './glm.js';
 import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
 
@@ -17,7 +17,7 @@ export interface FarringtonOptions {
   readonly reweight: boolean;
   /** Two-sided (1 − α) prediction interval; its upper end is the threshold (R default 0.05). */
   readonly alpha: number;
-  /** Fit a linear trend, kept only under the conditions of Farrington et al. 1996 (R default TRUE). */
+  /** Fit a linear trend (only when b ≥ 3), kept only if p < 0.05 and μ̂₀ ≤ max reference count (R default TRUE). */
   readonly trend: boolean;
   /** No alarm with fewer than `limit54[0]` cases in the last `limit54[1]` periods, current included. */
   readonly limit54: readonly [number, number];
@@ -65,7 +65,7 @@ export function farringtonReferenceIndices(t: number, frequency: number, b: numb
  * {@link farringtonDefaultRange}) it fits a quasi-Poisson log-linear model to the reference values,
  * and raises an alarm when the count exceeds the upper end of the prediction interval — unless the
  * low-count rule `limit54` vetoes it (R then reports an upper bound of 0, and so does this).
- * Works for any frequency (52 weekly as in the paper; 12 monthly; 365 daily means same day ± w).
+ * Works for any frequency (52 weekly as in the paper; 12 monthly and 365 daily tested against R).
  */
 export function farrington(
   series: CountSeries,
@@ -78,7 +78,7 @@ export function farrington(
     throw new RangeError(`farrington: range ${range.start}..${range.end} outside the series 0..${obs.length - 1}`);
   // Two-sided interval: z = Φ⁻¹(1 − α/2) (R documentation of algo.farrington, `alpha`).
   const z = qnorm(1 - opt.alpha / 2);
-  const settings = { reweight: opt.reweight, weightsThreshold: 1, trend: opt.trend, pThresholdTrend: 0.05 };
+  const settings = { reweight: opt.reweight, weightsThreshold: 1, trend: trendAllowed(opt.trend, opt.b), pThresholdTrend: 0.05 };
   const rows: DetectionRow[] = [];
   for (let t = range.start; t <= range.end; t++) {
     // R reports an upper bound of 0 (and no alarm) where the low-count rule applies.
@@ -90,8 +90,9 @@ export function farrington(
     if (ref.length === 0) throw new RangeError(`farrington: no reference values for period ${t}`);
     const model = fitBaseline({ y: ref.map((k) => obs[k]), time: ref }, t, settings);
     const threshold = deltaThreshold(model, z, opt.powertrans);
-    const alarm = obs[t] > threshold;
-    rows.push({ index: t, observed: obs[t], threshold, alarm });
+    // A degenerate fit (μ̂₀ underflowing to 0) gives NaN, R's NA: null and no alarm.
+    if (!Number.isFinite(threshold)) rows.push({ index: t, observed: obs[t], threshold: null, alarm: false });
+    else rows.push({ index: t, observed: obs[t], threshold, alarm: obs[t] > threshold });
   }
   return rows;
 }

@@ -150,11 +150,6 @@ export function ptTwoSided(t: number, df: number): number {
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
-/** Two-sided p-value of a standard normal statistic: 2(1 - Φ(|z|)) = Q(1/2, z²/2). */
-export function pnormTwoSided(z: number): number {
-  return 1 - incompleteGammaP(0.5, (z * z) / 2);
-}
-
 /** Poisson CDF P(X ≤ k) = Q(k + 1, μ). */
 export function ppois(k: number, mu: number): number {
   if (k < 0) return 0;

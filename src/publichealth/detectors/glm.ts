@@ -8,7 +8,7 @@
  * are detected by a QR decomposition with tolerance 1e-11 and reported as aliased.
  */
 
-export { qnorm, qnbinom, qpois, pnbinom, ppois, ptTwoSided, pnormTwoSided } from './glm-distributions.js';
+export { qnorm, qnbinom, qpois, pnbinom, ppois, ptTwoSided } from './glm-distributions.js';
 
 /** Data of one fit: design matrix rows, response, optional prior weights and offset. */
 export interface GlmData {
@@ -58,20 +58,24 @@ const DBL_EPSILON = 2.220446049250313e-16;
 
 /** Householder QR of the n × p matrix `a` (column-major copy), with R's limited pivoting (`dqrdc2`). */
 interface Qr {
-  qr: Float64Array[]; // columns, overwritten by R (upper part) and Householder vectors (lower part)
-  qraux: Float64Array;
+  qr: number[][]; // columns, overwritten by R (upper part) and Householder vectors (lower part)
+  qraux: number[];
   /** First component of each Householder vector (the diagonal slot holds R's diagonal). */
-  v1: Float64Array;
+  v1: number[];
   pivot: number[];
   rank: number;
 }
 
-function householderQr(cols: Float64Array[], n: number, tol: number): Qr {
+function householderQr(cols: number[][], n: number, tol: number): Qr {
   const p = cols.length;
   const pivot = cols.map((_, j) => j);
-  const orig = cols.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
-  const qraux = new Float64Array(p);
-  const v1s = new Float64Array(p);
+  const orig = cols.map((c) => {
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += c[i] * c[i];
+    return Math.sqrt(ss);
+  });
+  const qraux = new Array<number>(p).fill(0);
+  const v1s = new Array<number>(p).fill(0);
   let rank = p;
   let k = 0;
   while (k < Math.min(rank, n)) {
@@ -108,7 +112,7 @@ function householderQr(cols: Float64Array[], n: number, tol: number): Qr {
 }
 
 // Apply Q' (the Householder reflections in order) to vector z.
-function applyQt(qr: Qr, z: Float64Array, n: number): void {
+function applyQt(qr: Qr, z: number[], n: number): void {
   for (let k = 0; k < qr.rank; k++) {
     const c = qr.qr[k];
     const v1 = qr.v1[k];
@@ -121,9 +125,9 @@ function applyQt(qr: Qr, z: Float64Array, n: number): void {
 }
 
 // Solve R b = rhs (upper-triangular, first `rank` columns).
-function backSolve(qr: Qr, rhs: Float64Array): Float64Array {
+function backSolve(qr: Qr, rhs: number[]): number[] {
   const r = qr.rank;
-  const b = new Float64Array(r);
+  const b = new Array<number>(r).fill(0);
   for (let i = r - 1; i >= 0; i--) {
     let s = rhs[i];
     for (let j = i + 1; j < r; j++) s -= qr.qr[j][i] * b[j];
@@ -137,7 +141,7 @@ function unscaledCovariance(qr: Qr): number[][] {
   const r = qr.rank;
   const rinv: number[][] = Array.from({ length: r }, () => new Array<number>(r).fill(0));
   for (let j = 0; j < r; j++) {
-    const e = new Float64Array(r);
+    const e = new Array<number>(r).fill(0);
     e[j] = 1;
     const col = backSolve(qr, e);
     for (let i = 0; i < r; i++) rinv[i][j] = col[i];
@@ -184,22 +188,39 @@ export function fitPoissonGlm(data: GlmData, control: Partial<GlmControl> = {}):
   let devOld = poissonDeviance(y, mu, prior);
   let qr: Qr | undefined;
   let weightMu = mu;
-  let coef: Float64Array = new Float64Array(0);
+  let coef: number[] = [];
   let converged = false;
   let iter = 0;
   for (iter = 1; iter <= maxit; iter++) {
     weightMu = mu;
     // Working response z = η − offset + (y − μ)/μ and weight w = prior·μ (log link, V(μ) = μ).
-    const sw = good.map((i) => Math.sqrt(prior[i] * mu[i]));
-    const cols = Array.from({ length: p }, (_, j) => Float64Array.from(good, (i, r) => x[i][j] * sw[r]));
-    const z = Float64Array.from(good, (i, r) => (eta[i] - offset[i] + (y[i] - mu[i]) / mu[i]) * sw[r]);
+    // Plain loops over plain arrays: typed-array allocation and `from` with a map are slow in V8.
+    const cols: number[][] = [];
+    for (let j = 0; j < p; j++) cols.push(new Array<number>(ng).fill(0));
+    const z = new Array<number>(ng).fill(0);
+    for (let r = 0; r < ng; r++) {
+      const i = good[r];
+      const sw = Math.sqrt(prior[i] * mu[i]);
+      const row = x[i];
+      for (let j = 0; j < p; j++) cols[j][r] = row[j] * sw;
+      z[r] = (eta[i] - offset[i] + (y[i] - mu[i]) / mu[i]) * sw;
+    }
     qr = householderQr(cols, ng, 1e-11);
     applyQt(qr, z, ng);
     coef = backSolve(qr, z);
     const beta = new Array<number>(p).fill(0);
     for (let k = 0; k < qr.rank; k++) beta[qr.pivot[k]] = coef[k];
-    eta = x.map((row, i) => row.reduce((s, v, j) => s + v * beta[j], offset[i]));
-    mu = eta.map((e) => Math.max(Math.exp(e), DBL_EPSILON));
+    const nextEta = new Array<number>(n).fill(0);
+    const nextMu = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      const row = x[i];
+      let e = offset[i];
+      for (let j = 0; j < p; j++) e += row[j] * beta[j];
+      nextEta[i] = e;
+      nextMu[i] = Math.max(Math.exp(e), DBL_EPSILON);
+    }
+    eta = nextEta;
+    mu = nextMu;
     const dev = poissonDeviance(y, mu, prior);
     if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < epsilon) {
       converged = true;
@@ -224,12 +245,18 @@ export function fitPoissonGlm(data: GlmData, control: Partial<GlmControl> = {}):
   // Leverages from the weights of the last iteration, as R's influence() reads them from the QR.
   const hat = new Array<number>(n).fill(0);
   const rank = qr.rank;
+  const r = new Array<number>(rank).fill(0);
   for (const i of good) {
-    const w = prior[i] * weightMu[i];
+    for (let a = 0; a < rank; a++) r[a] = x[i][qr.pivot[a]];
     let h = 0;
-    for (let a = 0; a < rank; a++)
-      for (let b = 0; b < rank; b++) h += x[i][qr.pivot[a]] * covRank[a][b] * x[i][qr.pivot[b]];
-    hat[i] = w * h;
+    for (let a = 0; a < rank; a++) {
+      const ca = covRank[a];
+      let s = 0;
+      for (let b = 0; b < rank; b++) s += ca[b] * r[b];
+      h += r[a] * s;
+    }
+    // hᵢᵢ = wᵢ xᵢ'(X'WX)⁻¹xᵢ
+    hat[i] = prior[i] * weightMu[i] * h;
   }
   return {
     coefficients,

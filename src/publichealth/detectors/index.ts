@@ -13,3 +13,6 @@ export * from './essence-regression.js';
 export * from './space-time-scan.js';
 export * from './series-csv.js';
 export * from './registry.js';
+export * from './farrington.js';
+export * from './farrington-flexible.js';
+export { fitPoissonGlm, pearsonDispersion, predictLink, poissonDeviance, type GlmData, type PoissonGlmFit } from './glm.js';
