@@ -35,7 +35,7 @@ function domainRule(name) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'data/**', 'coverage/**', '.bench-data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'data/**', 'coverage/**', '.bench-data/**', 'scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

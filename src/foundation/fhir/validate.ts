@@ -1,13 +1,17 @@
 /**
- * Input validation of resources: shape (resourceType, id), structure and cardinality against the
- * R4 StructureDefinitions (@medplum/core's validator), and reference syntax. Reference targets
- * are checked for existence by the store, inside the write transaction.
+ * Input validation of resources: shape (resourceType, id); values FHIR JSON forbids (null,
+ * empty, whitespace-only; FHIR R4 §2.6.2); reference syntax; then structure, cardinality,
+ * primitive formats and required codes against the R4 JSON schema (schema-validator.ts).
+ * Reference targets are checked for existence by the store, inside the write transaction.
+ *
+ * Not checked (as HAPI's and Medplum's defaults in bulk paths): the FHIRPath invariants of the
+ * StructureDefinitions (e.g. per-1 "start <= end", obs-6), profiles and slicing.
  */
-import { OperationOutcomeError, validateResource } from '@medplum/core';
+import { OperationOutcomeError } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { codeBindingProblems } from './code-bindings.js';
 import { isKnownResourceType, loadFhirDefinitions } from './definitions.js';
 import { fail, notFoundOutcome } from './outcomes.js';
+import { schemaProblem } from './schema-validator.js';
 
 /** FHIR R4 §2.26.0.5 id datatype: [A-Za-z0-9\-\.]{1,64}. */
 export const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -37,13 +41,67 @@ export function validateInput(body: unknown, expectedType?: string): Resource {
   if (resource.id !== undefined && (typeof resource.id !== 'string' || !ID_PATTERN.test(resource.id))) {
     fail(`Invalid id: expected 1-64 characters of [A-Za-z0-9-.]`, `${type}.id`);
   }
-  validateResource(resource); // throws OperationOutcomeError with issue.expression on the first structural problems
-  const codeProblem = codeBindingProblems(resource)[0];
-  if (codeProblem) fail(codeProblem[1], codeProblem[0]);
-  for (const { path, reference } of referencesIn(resource)) {
-    if (!isWellFormedReference(reference)) fail(`Invalid reference '${reference.slice(0, 120)}'`, `${type}.${path}`);
-  }
+  const valueProblem = jsonValueProblem(resource, type);
+  if (valueProblem) fail(valueProblem.details, valueProblem.expression);
+  const problem = schemaProblem(resource as { resourceType: string });
+  if (problem) fail(problem.details, problem.expression);
   return resource;
+}
+
+/** FHIR strings are at most 1 MB (R4 §2.24.0.1 string). */
+const MAX_STRING = 1024 * 1024;
+
+/**
+ * The first value FHIR JSON forbids, or a malformed `reference` (outside contained resources):
+ * null (except the placeholder in a primitive array whose `_name` partner has an entry at that
+ * index, R4 §2.6.2.7), an empty object, array or string, a whitespace-only or over-long string.
+ * One pass; the path is only built when a problem is found.
+ */
+export function jsonValueProblem(resource: object, type: string): { expression: string; details: string } | undefined {
+  const path: (string | number)[] = [];
+  const where = (): string => type + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+  let details: string | undefined;
+  const check = (value: unknown, inContained: boolean, key: string | number): boolean => {
+    if (value === null || value === undefined) details = `Invalid ${value === null ? 'null' : 'undefined'} value`;
+    else if (typeof value === 'string') {
+      if (value.trim() === '') details = value === '' ? 'Invalid empty string' : 'String must contain non-whitespace content';
+      else if (value.length > MAX_STRING) details = 'String cannot be larger than 1 MB';
+      else if (key === 'reference' && !inContained && !isWellFormedReference(value)) details = `Invalid reference '${value.slice(0, 120)}'`;
+    } else if (typeof value === 'object') {
+      return walk(value as Record<string, unknown> | unknown[], inContained);
+    }
+    return details === undefined;
+  };
+  const walk = (node: Record<string, unknown> | unknown[], inContained: boolean): boolean => {
+    if (Array.isArray(node)) {
+      if (node.length === 0) {
+        details = 'Invalid empty array';
+        return false;
+      }
+      return true; // items are checked by the owner, which knows the `_name` partner
+    }
+    let empty = true;
+    for (const key in node) {
+      empty = false;
+      const value = node[key];
+      path.push(key);
+      if (Array.isArray(value)) {
+        if (!walk(value, inContained)) return false;
+        const partner = node[key.startsWith('_') ? key.slice(1) : `_${key}`];
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          const item = value[i];
+          const placeholder = item === null && Array.isArray(partner) && partner[i] !== null && partner[i] !== undefined;
+          if (!placeholder && !check(item, inContained || key === 'contained', key)) return false;
+          path.pop();
+        }
+      } else if (!check(value, inContained, key)) return false;
+      path.pop();
+    }
+    if (empty) details = 'Invalid empty object';
+    return !empty;
+  };
+  return walk(resource as Record<string, unknown>, false) ? undefined : { expression: where(), details: details ?? 'Invalid value' };
 }
 
 /** Local reference "Type/id", absolute URL, urn:uuid/urn:oid, or contained "#id". */

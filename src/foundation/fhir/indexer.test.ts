@@ -1,0 +1,99 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Resource } from '@medplum/fhirtypes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allResourceTypes, loadFhirDefinitions } from './definitions.js';
+import { indexedParams, indexResource, indexResourceReference } from './indexer.js';
+
+const dir = join(import.meta.dirname, '../../../../shared/fixtures/synthea');
+
+function fixtureResources(): Resource[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { entry: { resource: Resource }[] }).entry.map((e) => e.resource));
+}
+
+/** Shapes Synthea does not send but the compiled paths must handle as medplum's FHIRPath does. */
+const edgeCases: Resource[] = [
+  // Primitive with an extension only, and a primitive array with a null placeholder (R4 §2.6.2.7).
+  {
+    resourceType: 'Patient',
+    _birthDate: { extension: [{ url: 'http://example.org/x', valueString: 'unknown' }] },
+    name: [{ family: 'Wang', given: [null, 'Ming'], _given: [{ extension: [{ url: 'http://example.org/x', valueCode: 'x' }] }, null] }],
+    telecom: [{ system: 'phone', value: '123' }, { system: 'email', value: 'a@b.c' }, { system: 'phone', value: '123' }],
+    gender: 'male',
+    deceasedBoolean: false,
+    generalPractitioner: [{ reference: 'Practitioner/p1' }, { reference: 'Organization?identifier=x|1' }, { type: 'Organization', identifier: { system: 's', value: 'v' } }],
+  } as unknown as Resource, // `_birthDate`, `_given` and null placeholders are FHIR JSON, not in the TS types
+  // Choice types, `as` casts and unions over the same element.
+  {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }], text: 'SBP' },
+    subject: { reference: 'Patient/1' },
+    valueQuantity: { value: 120, unit: 'mm[Hg]', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+    effectivePeriod: { start: '2024-01-01', end: '2024-01-02T10:00:00Z' },
+    component: [
+      { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 120, unit: 'mm[Hg]' } },
+      { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueCodeableConcept: { text: 'high' } },
+    ],
+  },
+  // Contained resources and a reference to one.
+  {
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    subject: { reference: 'Patient/1' },
+    contained: [{ resourceType: 'Medication', id: 'm1', code: { text: 'aspirin' } }],
+    medicationReference: { reference: '#m1' },
+    authoredOn: '2024-02-03',
+  },
+  {
+    resourceType: 'Condition',
+    subject: { reference: 'Patient/1' },
+    onsetAge: { value: 40, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' },
+    abatementString: 'in remission',
+    recordedDate: '2024',
+  },
+  {
+    resourceType: 'Bundle',
+    type: 'collection',
+    identifier: { system: 'urn:x', value: '1' },
+    entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'Patient', id: 'x' } }],
+  },
+];
+
+describe('indexResource (compiled FHIRPath) against indexResourceReference (medplum FHIRPath)', () => {
+  beforeAll(() => loadFhirDefinitions());
+
+  it('compiles nearly every R4 search parameter expression', () => {
+    const params = allResourceTypes().flatMap((t) => indexedParams(t));
+    const compiled = params.filter((p) => p.fast).length;
+    expect(compiled / params.length).toBeGreaterThan(0.99);
+  });
+
+  it('gives identical rows for every resource of the Synthea fixtures', () => {
+    const resources = fixtureResources();
+    expect(resources.length).toBeGreaterThan(400);
+    for (const resource of resources) {
+      expect(indexResource(resource), `${resource.resourceType}/${resource.id}`).toStrictEqual(indexResourceReference(resource));
+    }
+  });
+
+  it('gives identical rows for primitive extensions, choices, unions, contained resources', () => {
+    for (const resource of edgeCases) {
+      const rows = indexResource(resource);
+      expect(rows, resource.resourceType).toStrictEqual(indexResourceReference(resource));
+      expect(Object.values(rows).flat().length, resource.resourceType).toBeGreaterThan(0);
+    }
+  });
+
+  it('indexes what a search needs (spot checks)', () => {
+    const [patient, observation] = edgeCases.map((r) => indexResource(r));
+    expect(patient.token).toContainEqual({ param: 'phone', system: 'phone', code: '123' });
+    expect(patient.token).toContainEqual({ param: 'gender', system: null, code: 'male' });
+    expect(patient.reference).toContainEqual({ param: 'general-practitioner', target_type: 'Practitioner', target_id: 'p1', reference: 'Practitioner/p1' });
+    expect(observation.quantity).toContainEqual({ param: 'value-quantity', value: 120, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' });
+    expect(observation.reference).toContainEqual({ param: 'patient', target_type: 'Patient', target_id: '1', reference: 'Patient/1' });
+  });
+});
