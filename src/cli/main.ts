@@ -8,6 +8,8 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerDetect } from './commands/detect.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerImport } from './commands/import.js';
+import { registerAdherence } from './commands/adherence.js';
+import { registerMpi } from './commands/mpi.js';
 
 /** Builds the commander program with every sub-command registered. */
 export function buildProgram(): Command {
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerDetect(program);
   registerSimulate(program);
   registerImport(program);
+  registerAdherence(program);
+  registerMpi(program);
   return program;
 }
 

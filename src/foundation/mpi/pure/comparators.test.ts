@@ -73,7 +73,11 @@ describe('field comparators', () => {
   it('given name: near misses are partial', () => {
     expect(compareGivenName({ chars: '小明', pinyin: 'xiaoming' }, { chars: '晓明', pinyin: 'xiaoming' })).toBe('close');
     expect(compareGivenName({ chars: '小明', pinyin: 'xiaoming' }, { chars: '小鸣', pinyin: 'xiaoming' })).toBe('close');
-    expect(compareGivenName({ chars: '小明', pinyin: 'xiaoming' }, { chars: '小敏', pinyin: 'xiaomin' })).toBe('partial');
+    // -n/-ng merge in southern speech (fuzzy pinyin, sound-alike.ts): 明/敏 sound alike
+    expect(compareGivenName({ chars: '小明', pinyin: 'xiaoming' }, { chars: '小敏', pinyin: 'xiaomin' })).toBe('close');
+    expect(compareGivenName({ chars: '小明', pinyin: 'xiaoming' }, { chars: '小梅', pinyin: 'xiaomei' })).toBe('partial');
+    expect(compareGivenName({ chars: '博健', pinyin: 'bojian' }, { chars: '柏健', pinyin: 'baijian' })).toBe('close'); // 柏 bai/bo
+    expect(compareSurname({ chars: '黄', pinyin: 'huang' }, { chars: '王', pinyin: 'wang' })).toBe('close'); // Wu merger
     expect(compareGivenName({ chars: '建国', pinyin: 'jianguo' }, { chars: '秀英', pinyin: 'xiuying' })).toBe('disagree');
   });
   it('birth date: transposition and single-digit typos are close', () => {
@@ -82,6 +86,9 @@ describe('field comparators', () => {
     expect(compareBirthDate('1980-03-07', '1980-03-01')).toBe('close');
     expect(compareBirthDate('1980-03-17', '1980-03-71')).toBe('close');
     expect(compareBirthDate('1980-03-07', '1981-04-07')).toBe('disagree');
+    expect(compareBirthDate('1957-04-30', '1957-05-01')).toBe('close');
+    expect(compareBirthDate('1989-12-31', '1990-01-01')).toBe('close');
+    expect(compareBirthDate('1957-04-29', '1957-05-01')).toBe('disagree');
     expect(compareBirthDate('1980', '1980-03-07')).toBe('partial');
     expect(compareBirthDate(undefined, '1980-03-07')).toBe('missing');
   });

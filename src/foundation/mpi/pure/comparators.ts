@@ -3,6 +3,8 @@
  * Fellegi–Sunter model weighs; the string metrics they use are exported for reuse.
  */
 
+import { soundAlike } from './sound-alike.js';
+
 /** Agreement level of one field of a record pair, from strongest to weakest; 'missing' carries no evidence. */
 export type Level = 'exact' | 'close' | 'partial' | 'disagree' | 'missing';
 
@@ -103,6 +105,28 @@ export function damerauLevenshtein(a: string, b: string): number {
 }
 
 /**
+ * Whether two strings of equal length differ by at most one keying error — one substituted
+ * character or one adjacent transposition — which is Damerau–Levenshtein ≤ 1 for equal lengths
+ * (Damerau 1964), in O(n) without allocating (the hot path of ID and phone comparison).
+ */
+export function withinOneKeyingError(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let first = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+    if (first < 0) {
+      first = i;
+      continue;
+    }
+    // second mismatch: only an adjacent swap of the first one is allowed, and nothing after it
+    if (i !== first + 1 || a[first] !== b[i] || a[i] !== b[first]) return false;
+    for (let k = i + 1; k < a.length; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+    return true;
+  }
+  return true;
+}
+
+/**
  * Jaccard index |A∩B| / |A∪B| of two token sets (Jaccard 1901).
  * @returns 0–1; 0 when both are empty
  */
@@ -144,17 +168,18 @@ export interface NamePart {
 
 /**
  * Surname: 'exact' (same characters, or both known only in pinyin and equal), 'close' (same
- * toneless pinyin: homophones 张/章, characters vs pinyin-only), else 'disagree'.
+ * toneless pinyin: homophones 张/章, characters vs pinyin-only; or sound-alike, see
+ * sound-alike.ts: 黄/王, 陈/程, 博/柏), else 'disagree'.
  */
 export function compareSurname(a: NamePart, b: NamePart): Level {
   if (absent(a.pinyin) && absent(a.chars)) return 'missing';
   if (absent(b.pinyin) && absent(b.chars)) return 'missing';
   if (!absent(a.chars) && !absent(b.chars)) {
     if (a.chars === b.chars) return 'exact';
-    return a.pinyin && a.pinyin === b.pinyin ? 'close' : 'disagree';
+    return (a.pinyin && a.pinyin === b.pinyin) || soundAlike(a, b) ? 'close' : 'disagree';
   }
-  if (!a.pinyin || a.pinyin !== b.pinyin) return 'disagree';
-  return absent(a.chars) && absent(b.chars) ? 'exact' : 'close';
+  if (a.pinyin && a.pinyin === b.pinyin) return absent(a.chars) && absent(b.chars) ? 'exact' : 'close';
+  return soundAlike(a, b) ? 'close' : 'disagree';
 }
 
 /**
@@ -172,8 +197,9 @@ export function compareGivenName(a: NamePart, b: NamePart): Level {
 }
 
 /**
- * Date of birth (ISO YYYY-MM-DD): 'exact'; 'close' for day/month transposed, one digit wrong or two
- * adjacent digits swapped (clerical errors, Winkler 1995 "Matching and record linkage"); 'partial'
+ * Date of birth (ISO YYYY-MM-DD): 'exact'; 'close' for day/month transposed, one digit wrong, two
+ * adjacent digits swapped (clerical errors, Winkler 1995 "Matching and record linkage") or one
+ * calendar day apart (Splink's date-difference levels, Linacre et al. 2022); 'partial'
  * when only the year is given on one side and agrees; else 'disagree'.
  */
 export function compareBirthDate(a: string | undefined, b: string | undefined): Level {
@@ -186,10 +212,11 @@ export function compareBirthDate(a: string | undefined, b: string | undefined): 
   }
   const sameYear = da.slice(0, 4) === db.slice(0, 4);
   if (sameYear && da.slice(4, 6) === db.slice(6, 8) && da.slice(6, 8) === db.slice(4, 6)) return 'close';
-  let diff = 0;
-  for (let i = 0; i < 8; i++) if (da[i] !== db[i]) diff++;
-  if (diff === 1) return 'close';
-  if (diff === 2 && damerauLevenshtein(da, db) === 1) return 'close';
+  if (withinOneKeyingError(da, db)) return 'close'; // one digit wrong or two adjacent swapped
+  // One calendar day apart across a month or year end (04-30/05-01): a ±1-day keying or
+  // midnight-birth error that the digit rules above miss.
+  const days = Math.abs(Date.UTC(+da.slice(0, 4), +da.slice(4, 6) - 1, +da.slice(6, 8)) - Date.UTC(+db.slice(0, 4), +db.slice(4, 6) - 1, +db.slice(6, 8))) / 86_400_000;
+  if (days === 1) return 'close';
   return 'disagree';
 }
 
@@ -203,7 +230,7 @@ export function comparePhones(a: readonly string[], b: readonly string[]): Level
   for (const x of a) {
     for (const y of b) {
       if (x === y) return 'exact';
-      if (x.slice(-7) === y.slice(-7) || (x.length === y.length && damerauLevenshtein(x, y) <= 1)) best = 'close';
+      if (x.slice(-7) === y.slice(-7) || withinOneKeyingError(x, y)) best = 'close';
       else if (best === 'disagree' && x.length >= 4 && x.slice(-4) === y.slice(-4)) best = 'partial';
     }
   }
@@ -226,5 +253,5 @@ export function compareAddress(a: readonly string[], b: readonly string[]): Leve
 export function compareIdentifier(a: string | undefined, b: string | undefined): Level {
   if (absent(a) || absent(b)) return 'missing';
   if (a === b) return 'exact';
-  return a.length === b.length && damerauLevenshtein(a, b) <= 1 ? 'close' : 'disagree';
+  return withinOneKeyingError(a, b) ? 'close' : 'disagree';
 }

@@ -70,10 +70,14 @@ export interface TrainingSession {
 
 /**
  * Default sessions: every comparison is learnt from at least two rules that do not block on it.
+ * The phone session also masks address and surname: a shared phone is mostly a household, whose
+ * members share the address and often the surname, so under the random-pair u those fields make
+ * household members look like matches (conditional independence fails; the EM put λ ≈ 1 there
+ * and learnt m(birth date disagrees) ≈ 0.4 from the household pairs — see docs/mpi.md).
  */
 export const DEFAULT_TRAINING: readonly TrainingSession[] = [
   { rule: 'id', masked: ['residentId', 'birthDate', 'sex'] },
-  { rule: 'phone', masked: ['phone'] },
+  { rule: 'phone', masked: ['phone', 'address', 'surname'] },
   { rule: 'dob+si', masked: ['birthDate', 'surname'] },
   { rule: 'pinyin+sex', masked: ['surname', 'givenName', 'sex'] },
 ];
@@ -93,6 +97,11 @@ export interface FitOptions {
   /** Seed of the random-pair sample (the fit is deterministic). */
   seed?: number;
   training?: readonly TrainingSession[];
+  /**
+   * Comparison of records i and j (default {@link compareRecords}); lets a caller that has already
+   * compared the candidate pairs reuse them in the training sessions.
+   */
+  compare?: (i: number, j: number) => RecordComparison;
   /** Candidate comparisons for λ and the thresholds; default: all pairs from {@link candidatePairs}. */
   candidates?: readonly RecordComparison[];
   /** Floor of every m level after EM (default 0.005). */
@@ -169,8 +178,9 @@ export function fitModel(records: readonly MatchRecord[], opts: FitOptions = {})
     const rule = DEFAULT_BLOCKING_RULES.find((r) => r.name === session.rule);
     if (!rule) continue;
     const masked = MPI_COMPARISONS.map((c) => session.masked.includes(c.name));
+    const compare = opts.compare ?? ((i: number, j: number) => compareRecords(records[i], records[j]));
     const vectors = candidatePairs(records, { rules: [rule] }).pairs.map(([i, j]) =>
-      compareRecords(records[i], records[j]).vector.map((l, k) => (masked[k] ? null : l)),
+      compare(i, j).vector.map((l, k) => (masked[k] ? null : l)),
     );
     if (vectors.length < 20) continue;
     const em = estimateEm(vectors, MPI_COMPARISONS, { init: { lambda: 0.5, m: PRIOR_PARAMS.m, u }, fixU: true, ...opts.em });
@@ -230,15 +240,27 @@ export function hasLinkEvidence(v: ComparisonVector): boolean {
 }
 
 /**
+ * A wholly different given name (not the same, sound-alike or one character off) with no agreeing
+ * resident ID or insurance number. Such pairs are household members — twins share surname, birth
+ * date, phone and address, which is why their FS weight can be high (conditional independence
+ * fails) — not one person, so they are not sent to review either.
+ */
+export function givenNameConflict(v: ComparisonVector): boolean {
+  const [id, , given, , , , , insurance] = v;
+  return given === MPI_COMPARISONS[2].levels.length - 1 && !agrees(id) && !agrees(insurance);
+}
+
+/**
  * Score and classify one compared pair under a model. On top of the FS weight:
  * - two valid, different resident IDs are two people (GB 11643 numbers are unique and a single
  *   keying error cannot give another valid number): 'non-link', left to a human merge;
+ * - so is a {@link givenNameConflict} (twins and other household members);
  * - an auto-link needs {@link hasLinkEvidence}, otherwise the pair goes to review.
  */
 export function scorePair(c: RecordComparison, model: MpiModel): PairScore & { decision: Decision } {
   const s = scoreVector(c.vector, model.params, model.tf, c.tfValues);
   let decision = classify(s.weight, model.thresholds);
-  if (c.idConflict) decision = 'non-link';
+  if (c.idConflict || givenNameConflict(c.vector)) decision = 'non-link';
   else if (decision === 'link' && !hasLinkEvidence(c.vector)) decision = 'review';
   return { ...s, decision };
 }

@@ -1,0 +1,5 @@
+/** Public entry of chronic care: projections, classification and cohort indicators. */
+export { chronicMigration } from './migration.js';
+export { chronicProjector } from './projector.js';
+export { chronicIndicators, monthsBefore, type ChronicIndicators } from './indicators.js';
+export * from './classify.js';

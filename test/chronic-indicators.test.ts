@@ -1,0 +1,126 @@
+/**
+ * Chronic-care projections and indicators against an independent count over the same simulated
+ * FHIR resources: the SQL over projections must agree with a direct reading of the resources.
+ */
+import type { Condition, Encounter, Observation, Resource } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/foundation/db/index.js';
+import { BufferedAuditWriter, FhirStore } from '../src/foundation/fhir/index.js';
+import { BatchImporter } from '../src/foundation/ingest/index.js';
+import { chronicIndicators, monthsBefore } from '../src/healthmgmt/index.js';
+import { DOMAIN_MIGRATIONS, DOMAIN_PROJECTORS } from '../src/server/modules.js';
+import { simulateDistrict } from '../src/simulate/index.js';
+
+let opened: OpenDatabase;
+let store: FhirStore;
+const resources: Resource[] = [];
+const ASOF = '2025-12-31';
+const ORG = (r: Resource) => (r as { extension?: { url: string; valueCode?: string }[] }).extension?.find((e) => e.url.endsWith('/org-unit'))?.valueCode;
+
+beforeAll(async () => {
+  opened = await openDatabase({ kind: 'pglite', dataDir: null });
+  await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
+  store = new FhirStore({ db: opened.db, audit: new BufferedAuditWriter(opened.db), projectors: DOMAIN_PROJECTORS });
+  const importer = new BatchImporter(store, { actor: 'test' }, { batchSize: 500 });
+  await simulateDistrict({ residents: 600, years: 2, seed: 11, startDate: '2024-01-01', district: { towns: 2, villages: 6, townshipCentres: 2, villageClinics: 6 } }, {
+    resource: async (r) => {
+      resources.push(r);
+      await importer.add(r, r.id as string);
+    },
+    truth: () => undefined,
+  });
+  const stats = await importer.finish();
+  expect(stats.rejected).toBe(0);
+}, 600_000);
+afterAll(async () => {
+  await new Promise((r) => setTimeout(r, 300)); // let the read-audit buffer flush
+  await opened?.close();
+});
+
+/** The same definitions, read straight from the FHIR resources. */
+function expected(district: string) {
+  const patients = new Map(resources.filter((r) => r.resourceType === 'Patient').map((p) => [p.id as string, ORG(p) ?? '']));
+  const ref = (s: string | undefined) => s?.split('/')[1] ?? '';
+  const since = new Map<string, string>();
+  for (const c of resources.filter((r): r is Condition => r.resourceType === 'Condition')) {
+    const code = c.code?.coding?.[0]?.code ?? '';
+    const status = c.clinicalStatus?.coding?.[0]?.code;
+    const onset = (c.onsetDateTime ?? c.recordedDate ?? '').slice(0, 10);
+    const pid = ref(c.subject?.reference);
+    if (!/^I1[0-5]/.test(code) || (status && status !== 'active') || !patients.get(pid)?.startsWith(district) || onset > ASOF) continue;
+    if (!since.has(pid) || onset < since.get(pid)!) since.set(pid, onset);
+  }
+  const d3 = monthsBefore(ASOF, 3);
+  const d12 = monthsBefore(ASOF, 12);
+  const lastVisit = new Map<string, string>();
+  const lastBp = new Map<string, { day: string; ok: boolean }>();
+  const see = (pid: string, day: string) => {
+    if (day <= ASOF && (!lastVisit.has(pid) || day > lastVisit.get(pid)!)) lastVisit.set(pid, day);
+  };
+  for (const e of resources.filter((r): r is Encounter => r.resourceType === 'Encounter')) see(ref(e.subject?.reference), (e.period?.start ?? '').slice(0, 10));
+  for (const o of resources.filter((r): r is Observation => r.resourceType === 'Observation')) {
+    const pid = ref(o.subject?.reference);
+    const day = (o.effectiveDateTime ?? '').slice(0, 10);
+    const code = o.code?.coding?.[0]?.code;
+    if (code === '85354-9' || code === '14771-0') see(pid, day);
+    if (code !== '85354-9' || day > ASOF || day <= d3) continue;
+    const sbp = o.component?.find((c) => c.code?.coding?.[0]?.code === '8480-6')?.valueQuantity?.value ?? 0;
+    const dbp = o.component?.find((c) => c.code?.coding?.[0]?.code === '8462-4')?.valueQuantity?.value ?? 0;
+    if (!(sbp >= 60 && sbp <= 300 && dbp >= 30 && dbp <= 200 && sbp > dbp)) continue;
+    if (!lastBp.has(pid) || day > lastBp.get(pid)!.day) lastBp.set(pid, { day, ok: sbp < 140 && dbp < 90 });
+  }
+  let underCare = 0;
+  let controlled = 0;
+  let lost = 0;
+  for (const [pid, onset] of since) {
+    const seen12 = (lastVisit.get(pid) ?? '') > d12;
+    if (!seen12) lost++;
+    if (onset <= d3 && seen12) {
+      underCare++;
+      if (lastBp.get(pid)?.ok) controlled++;
+    }
+  }
+  return { registered: since.size, underCare, controlled, lost };
+}
+
+describe('chronic-care indicators', () => {
+  it('agree with a direct count over the FHIR resources', async () => {
+    const district = ORG(resources.find((r) => r.resourceType === 'Patient')!)!.slice(0, 6);
+    const [row] = await chronicIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF });
+    const want = expected(district);
+    expect(want.registered).toBeGreaterThan(20);
+    expect(row.registered).toBe(want.registered);
+    expect(row.underCare).toBe(want.underCare);
+    expect(row.controlled).toBe(want.controlled);
+    expect(row.lostToFollowUp).toBe(want.lost);
+    expect(row.controlRate).toBeCloseTo(want.controlled / want.underCare, 12);
+    expect(row.medicationService).toBeGreaterThan(0);
+  });
+
+  it('break down by village and add up to the district', async () => {
+    const district = ORG(resources.find((r) => r.resourceType === 'Patient')!)!.slice(0, 6);
+    const [total] = await chronicIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF });
+    const villages = await chronicIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF, groupLength: 12 });
+    expect(villages.length).toBeGreaterThan(1);
+    expect(villages.every((v) => v.orgUnit.length === 12 && v.orgUnit.startsWith(district))).toBe(true);
+    for (const key of ['registered', 'underCare', 'controlled', 'uncontrolled', 'missedVisits'] as const) {
+      expect(villages.reduce((n, v) => n + v[key], 0)).toBe(total[key]);
+    }
+  });
+
+  it('follow updates and deletes of the resources, and never count an implausible reading', async () => {
+    const district = ORG(resources.find((r) => r.resourceType === 'Patient')!)!.slice(0, 6);
+    const before = (await chronicIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF }))[0];
+    // The latest controlled reading of a controlled patient becomes 300/20: the patient is no longer counted as controlled.
+    const rows = await opened.db.selectFrom('proj_bp' as never).selectAll().execute() as { resource_id: string; resident_id: string; effective: string; sbp: string; dbp: string }[];
+    const target = rows.filter((r) => Number(r.sbp) < 140 && Number(r.dbp) < 90).sort((a, b) => String(b.effective).localeCompare(String(a.effective)))[0];
+    const obs = JSON.parse((await store.read({ actor: 't' }, 'Observation', target.resource_id)).json!) as Observation;
+    obs.component = obs.component!.map((c) => ({ ...c, valueQuantity: { ...c.valueQuantity, value: c.code?.coding?.[0]?.code === '8480-6' ? 300 : 20 } }));
+    await store.update({ actor: 't' }, 'Observation', obs.id!, obs);
+    const flagged = await opened.db.selectFrom('proj_bp' as never).selectAll().where('resource_id' as never, '=', obs.id as never).executeTakeFirst() as { plausible: boolean };
+    expect(flagged.plausible).toBe(false);
+    const after = (await chronicIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF }))[0];
+    expect(after.controlled).toBeLessThanOrEqual(before.controlled);
+    expect(after.controlled + after.uncontrolled + after.visitedNoMeasure + after.missedVisits).toBe(after.underCare);
+  });
+});
