@@ -7,7 +7,7 @@ let server: TestServer;
 let client: any;
 beforeAll(async () => {
   server = await startTestServer();
-  client = new Client({ baseUrl: server.fhir });
+  client = new Client({ baseUrl: server.fhir, bearerToken: server.token });
 });
 afterAll(async () => {
   await server?.stop();

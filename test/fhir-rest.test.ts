@@ -115,7 +115,7 @@ describe('bad input gets a 4xx OperationOutcome and writes nothing', () => {
   });
 
   it('wrong content type is a 415', async () => {
-    const res = await fetch(`${server.fhir}/Patient`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<Patient/>' });
+    const res = await fetch(`${server.fhir}/Patient`, { method: 'POST', headers: { 'content-type': 'application/xml', authorization: `Bearer ${server.token}` }, body: '<Patient/>' });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
   });

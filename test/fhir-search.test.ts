@@ -173,7 +173,7 @@ describe('sort, paging, total, include', () => {
     expect(got).toEqual([`Patient/${ids.wang}`, `Observation/${ids.obs150}`, `Observation/${ids.obs128}`, `Observation/${ids.obs182}`, `RiskAssessment/${ids.risk}`].sort());
   });
   it('POST _search with a form body searches like GET', async () => {
-    const res = await fetch(`${server.fhir}/Patient/_search`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'gender=female' });
+    const res = await fetch(`${server.fhir}/Patient/_search`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${server.token}` }, body: 'gender=female' });
     const body = await res.json();
     expect(res.status).toBe(200);
     expect(idsOf(body)).toEqual([ids.li, ids.muller].sort());

@@ -8,6 +8,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerDetect } from './commands/detect.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerImport } from './commands/import.js';
+import { registerUser } from './commands/user.js';
 import { registerAdherence } from './commands/adherence.js';
 import { registerMpi } from './commands/mpi.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDetect(program);
   registerSimulate(program);
   registerImport(program);
+  registerUser(program);
   registerAdherence(program);
   registerMpi(program);
   return program;

@@ -2,8 +2,9 @@
  * Composition of the platform: database, FHIR store, domain modules and routes on one Fastify app.
  * Dependencies are passed in, so tests can give the app a PGlite database and a fixed clock.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import { BufferedAuditWriter, FhirStore, fhirRoutes, loadFhirDefinitions, type Projector } from '../foundation/fhir/index.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { AccessService, accessRoutes } from '../foundation/access/index.js';
+import { BufferedAuditWriter, FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
 import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -15,11 +16,16 @@ export interface AppOptions {
   clock?: () => Date;
   baseUrl?: string;
   projectors?: Projector[];
+  /** HS256 secret for access tokens (HB_JWT_SECRET); generated and kept in the database when absent. */
+  jwtSecret?: string;
+  /** Access-token lifetime in seconds (default 900). */
+  accessTokenSeconds?: number;
 }
 
 export interface App {
   app: FastifyInstance;
   store: FhirStore;
+  access: AccessService;
   close(): Promise<void>;
 }
 
@@ -39,14 +45,32 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   const audit = new BufferedAuditWriter(options.db);
   const store = new FhirStore({ db: options.db, audit, clock: options.clock, projectors: options.projectors });
+  const access = await AccessService.create({ db: options.db, secret: options.jwtSecret, clock: options.clock, accessTokenSeconds: options.accessTokenSeconds });
   installErrorHandler(app);
+  await app.register(async (auth) => accessRoutes(auth, { access, store }));
+  // Every /fhir route but the CapabilityStatement needs a Bearer token (issue 8); the context
+  // carries the user and their compiled scope into the store.
+  const contexts = new WeakMap<FastifyRequest, RequestContext>();
   await app.register(
     async (fhir) => {
+      fhir.addHook('onRequest', async (request) => {
+        if (request.routeOptions.url === '/fhir/metadata') return;
+        try {
+          contexts.set(request, access.contextOf((await access.authenticate(request.headers.authorization)).principal));
+        } catch (err) {
+          await access.audit('anonymous', 'request', 'unauthenticated', `${request.method} ${request.routeOptions.url ?? ''}`);
+          throw err;
+        }
+      });
       await fhirRoutes(fhir, {
         store,
         version: PACKAGE_VERSION,
         baseUrl: options.baseUrl,
-        context: () => ({ actor: 'anonymous' }),
+        context: (request) => {
+          const ctx = contexts.get(request);
+          if (!ctx) throw new Error('request reached a FHIR route without authentication');
+          return ctx;
+        },
       });
     },
     { prefix: '/fhir' },
@@ -56,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   return {
     app,
     store,
+    access,
     close: async () => {
       await app.close();
       await audit.close();

@@ -19,6 +19,10 @@ const schema = z.object({
   demoYears: z.coerce.number().int().min(1).max(10).default(2),
   baseUrl: z.string().url().optional(),
   poolSize: z.coerce.number().int().min(1).max(200).default(10),
+  /** HS256 key for access tokens; when absent one is generated on first start and kept in the database. */
+  jwtSecret: z.string().min(32, 'must have at least 32 characters').optional(),
+  /** Access-token lifetime in seconds. */
+  accessTokenSeconds: z.coerce.number().int().min(30).max(86400).default(900),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -38,6 +42,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     demoYears: env.HB_DEMO_YEARS,
     baseUrl: env.HB_BASE_URL,
     poolSize: env.HB_POOL_SIZE,
+    jwtSecret: env.HB_JWT_SECRET,
+    accessTokenSeconds: env.HB_ACCESS_TOKEN_SECONDS,
   };
   const merged: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fromEnv)) if (v !== undefined && v !== '') merged[k] = v;

@@ -15,7 +15,10 @@ function outcome(code: string, text: string) {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | OperationOutcomeError, request, reply) => {
     if (error instanceof OperationOutcomeError) {
-      return reply.code(outcomes.statusOf(error.outcome)).header('content-type', FHIR_JSON).send(error.outcome);
+      const status = outcomes.statusOf(error.outcome);
+      // RFC 6750 §3: a 401 names the scheme, and nothing about what was wrong.
+      if (status === 401) reply.header('www-authenticate', 'Bearer realm="healthy-brain"');
+      return reply.code(status).header('content-type', FHIR_JSON).send(error.outcome);
     }
     const fe = error as FastifyError;
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -4,3 +4,4 @@ export { buildApp, type App, type AppOptions } from './app.js';
 export { openConfiguredDatabase } from './database.js';
 export { PACKAGE_VERSION } from './version.js';
 export { isEmpty, seedDemoDistrict } from './demo.js';
+export { ensureDemoAccounts, DEMO_ACCOUNTS } from './demo-accounts.js';

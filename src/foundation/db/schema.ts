@@ -73,6 +73,73 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** A local user account (issue 8). Lock-out counters live here. */
+export interface AccessUserTable {
+  id: string;
+  username: string;
+  display_name: string | null;
+  /** Argon2id PHC string; null for accounts that log in only through OpenID Connect. */
+  password_hash: string | null;
+  disabled: Generated<boolean>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  created: Timestamp;
+  password_changed: Timestamp | null;
+}
+
+/** A role granted to a user, bound to an org unit (null = the whole platform) or a care team. */
+export interface AccessGrantTable {
+  id: Generated<string>;
+  user_id: string;
+  role: string;
+  org_unit: string | null;
+  care_team: string | null;
+  created: Timestamp;
+}
+
+/** A login session: the SHA-256 of its current (rotating) refresh token. */
+export interface AccessSessionTable {
+  id: string;
+  user_id: string;
+  refresh_hash: string;
+  created: Timestamp;
+  last_used: Timestamp;
+  expires: Timestamp;
+  revoked: Timestamp | null;
+}
+
+/** An OAuth2 machine client (client credentials grant). */
+export interface AccessClientTable {
+  client_id: string;
+  name: string | null;
+  secret_hash: string;
+  role: string;
+  org_unit: string | null;
+  /** Space-separated SMART-style scopes, e.g. `system/*.write system/Patient.read`. */
+  scopes: string;
+  disabled: Generated<boolean>;
+  created: Timestamp;
+}
+
+/** Break-the-glass: time-limited access to one patient outside the user's scope, flagged for review. */
+export interface AccessBreakGlassTable {
+  id: string;
+  user_id: string;
+  patient_id: string;
+  resident_id: string;
+  reason: string;
+  granted: Timestamp;
+  expires: Timestamp;
+  reviewed: Timestamp | null;
+  reviewed_by: string | null;
+}
+
+/** Server settings kept in the database (e.g. the generated JWT signing secret). */
+export interface AccessSettingTable {
+  key: string;
+  value: string;
+}
+
 export interface DB {
   fhir_resource: FhirResourceTable;
   fhir_resource_history: FhirResourceHistoryTable;
@@ -84,6 +151,12 @@ export interface DB {
   sp_number: SpNumberTable;
   sp_uri: SpUriTable;
   audit_log: AuditLogTable;
+  access_user: AccessUserTable;
+  access_grant: AccessGrantTable;
+  access_session: AccessSessionTable;
+  access_client: AccessClientTable;
+  access_break_glass: AccessBreakGlassTable;
+  access_setting: AccessSettingTable;
 }
 
 /** The database handle every repository takes; a transaction is accepted wherever a database is. */

@@ -1,7 +1,8 @@
 /**
  * Search as SQL (FHIR R4 §3.1.1): each parameter becomes an EXISTS over its index table, the OR
  * list of its values a disjunction inside it, and parameters are ANDed. Access rules (issue 8)
- * will add their predicates here too, so nothing is filtered after fetching.
+ * add their predicate (`scope`, on the alias `r`) to every query here, so nothing is filtered
+ * after fetching.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/index.js';
@@ -186,11 +187,11 @@ function whereClause(q: SqlSearch): RawBuilder<unknown> {
   return sql.join(conds, sql` AND `);
 }
 
-/** One page of matches: ids and JSON text, in the requested order. */
-export async function searchPage(ex: Executor, q: SqlSearch): Promise<{ id: string; json: string }[]> {
+/** One page of matches: ids, owning resident and JSON text, in the requested order. */
+export async function searchPage(ex: Executor, q: SqlSearch): Promise<{ id: string; residentId: string | null; json: string }[]> {
   const order = [...q.sort.map((s) => sql`${sortExpression(s)} ${s.descending ? sql`DESC NULLS LAST` : sql`ASC NULLS LAST`}`), sql`r.id ASC`];
-  const result = await sql<{ id: string; json: string }>`
-    SELECT r.id, r.content::text AS json FROM fhir_resource r
+  const result = await sql<{ id: string; residentId: string | null; json: string }>`
+    SELECT r.id, r.resident_id AS "residentId", r.content::text AS json FROM fhir_resource r
     WHERE ${whereClause(q)}
     ORDER BY ${sql.join(order, sql`, `)}
     LIMIT ${q.count} OFFSET ${q.offset}`.execute(ex);
@@ -213,16 +214,26 @@ export async function includeTargets(ex: Executor, resourceType: string, ids: re
   return result.rows.map((r) => ({ type: r.target_type, id: r.target_id }));
 }
 
-/** Resources of `sourceType` whose `param` refers to any of the targets (for _revinclude and $everything). */
-export async function referencingResources(ex: Executor, sourceTypes: readonly string[] | null, params: readonly string[] | null, targetType: string, targetIds: readonly string[]): Promise<{ resourceType: string; id: string; json: string }[]> {
+/**
+ * Resources of `sourceType` whose `param` refers to any of the targets (for _revinclude and
+ * $everything), limited to the access `scope` predicate on `r` when one is given.
+ */
+export async function referencingResources(
+  ex: Executor,
+  sourceTypes: readonly string[] | null,
+  params: readonly string[] | null,
+  targetType: string,
+  targetIds: readonly string[],
+  scope?: RawBuilder<boolean>,
+): Promise<{ resourceType: string; id: string; residentId: string | null; json: string }[]> {
   if (targetIds.length === 0) return [];
-  const result = await sql<{ resource_type: string; id: string; json: string }>`
-    SELECT r.resource_type, r.id, r.content::text AS json FROM fhir_resource r
-    WHERE r.deleted = false AND EXISTS (
+  const result = await sql<{ resource_type: string; id: string; resident_id: string | null; json: string }>`
+    SELECT r.resource_type, r.id, r.resident_id, r.content::text AS json FROM fhir_resource r
+    WHERE r.deleted = false ${scope ? sql`AND ${scope}` : sql``} AND EXISTS (
       SELECT 1 FROM sp_reference i WHERE i.resource_type = r.resource_type AND i.resource_id = r.id
         AND i.target_type = ${targetType} AND i.target_id IN (${sql.join(targetIds)})
         ${params ? sql`AND i.param IN (${sql.join(params)})` : sql``}
         ${sourceTypes ? sql`AND i.resource_type IN (${sql.join(sourceTypes)})` : sql``})
     ORDER BY r.resource_type, r.id`.execute(ex);
-  return result.rows.map((r) => ({ resourceType: r.resource_type, id: r.id, json: r.json }));
+  return result.rows.map((r) => ({ resourceType: r.resource_type, id: r.id, residentId: r.resident_id, json: r.json }));
 }

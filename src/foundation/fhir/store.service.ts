@@ -6,19 +6,43 @@
 import { randomUUID } from 'node:crypto';
 import { OperationOutcomeError } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
+import type { RawBuilder } from 'kysely';
 import type { Database, Executor } from '../db/index.js';
 import type { AuditSink } from './audit.js';
 import { patientCompartmentParams, patientCompartmentTypes } from './compartment.js';
 import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from './outcomes.js';
+import { outsideScope, readCurrentManyScoped, readCurrentScoped, readHistoryScoped, readVersionScoped } from './scoped.repository.js';
 import { compileSearch, type CompiledSearch } from './search-compile.js';
 import { includeTargets, referencingResources, searchCount, searchPage } from './search.repository.js';
 import { readCurrent, readCurrentByKeys, readCurrentMany, readHistory, readVersion, type StoredVersion } from './store.repository.js';
 import { assertId, assertResourceType, validateInput } from './validate.js';
-import { WriteSession, type Projector } from './write-session.js';
+import { WriteSession, type Projector, type WriteGuard } from './write-session.js';
 
-/** Who is acting: every audit row names them. */
+/**
+ * What the acting user may see and change, compiled by the access module (foundation/access) into
+ * SQL predicates on the alias `r` (a fhir_resource or fhir_resource_history row). The store puts
+ * them into the SQL of every read and checks every write with them, in the write's transaction.
+ */
+export interface AccessControl {
+  /** Rows the actor may read. */
+  readonly readable: RawBuilder<boolean>;
+  /** Rows the actor may create, change or delete. */
+  readonly writable: RawBuilder<boolean>;
+  /** False when the actor may read no resource of this type at all (403 rather than an empty result). */
+  canReadType(resourceType: string): boolean;
+  /** Residents reached through an active break-the-glass grant (their reads are flagged in the audit). */
+  readonly breakGlass: ReadonlySet<string>;
+}
+
+/** Who is acting: every audit row names them. Without `access` the actor is the system (CLI, import, seeding). */
 export interface RequestContext {
   actor: string;
+  access?: AccessControl;
+}
+
+/** 403 with a reason that names no data. */
+export function accessDenied(text = 'Access denied: outside your scope'): OperationOutcomeError {
+  return new OperationOutcomeError({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', details: { text } }] });
 }
 
 export interface StoreOptions {
@@ -80,21 +104,45 @@ export class FhirStore {
     this.newId = options.newId ?? randomUUID;
   }
 
-  private auditRead(ctx: RequestContext, action: string, items: { resourceType: string; id: string; residentId?: string | null }[], detail: string | null = null): void {
+  private auditRead(ctx: RequestContext, action: string, items: { resourceType: string; id: string; residentId?: string | null }[], detail: string | null = null, outcome = 'success'): void {
     const recorded = this.clock();
+    const glass = ctx.access?.breakGlass;
     this.audit.record(
-      items.map((v) => ({ recorded, actor: ctx.actor, action, resourceType: v.resourceType, resourceId: v.id, residentId: v.residentId ?? null, outcome: 'success', detail })),
+      items.map((v) => ({
+        recorded,
+        actor: ctx.actor,
+        action,
+        resourceType: v.resourceType,
+        resourceId: v.id,
+        residentId: v.residentId ?? null,
+        outcome,
+        // Reads reached through break-the-glass are flagged for review.
+        detail: glass && v.residentId && glass.has(v.residentId) ? `break-glass${detail ? `; ${detail}` : ''}` : detail,
+      })),
     );
   }
 
-  /** Current version; 404 if unknown, 410 if deleted. */
-  async read(ctx: RequestContext, resourceType: string, id: string): Promise<StoredVersion> {
+  /** Records a refused request (403) and returns the error to throw. */
+  private denied(ctx: RequestContext, action: string, item: { resourceType: string | null; id?: string | null; residentId?: string | null }, detail: string | null = null): OperationOutcomeError {
+    this.audit.record([{ recorded: this.clock(), actor: ctx.actor, action, resourceType: item.resourceType, resourceId: item.id ?? null, residentId: item.residentId ?? null, outcome: 'denied', detail }]);
+    return accessDenied();
+  }
+
+  /** 403 (audited) when the actor may read no resource of the type at all. */
+  private assertTypeReadable(ctx: RequestContext, action: string, resourceType: string): void {
+    if (ctx.access && !ctx.access.canReadType(resourceType)) throw this.denied(ctx, action, { resourceType }, 'resource type outside role');
+  }
+
+  /** Current version; 404 if unknown, 410 if deleted, 403 if outside the actor's scope. */
+  async read(ctx: RequestContext, resourceType: string, id: string, action = 'read'): Promise<StoredVersion> {
     assertResourceType(resourceType);
     assertId(id);
-    const v = await readCurrent(this.db, resourceType, id);
+    this.assertTypeReadable(ctx, action, resourceType);
+    const v = ctx.access ? await readCurrentScoped(this.db, resourceType, id, ctx.access.readable) : await readCurrent(this.db, resourceType, id);
     if (!v) throw new OperationOutcomeError(notFoundOutcome(`${resourceType}/${id} not found`));
     if (v.deleted) throw new OperationOutcomeError(gone);
-    this.auditRead(ctx, 'read', [v]);
+    if ('allowed' in v && !v.allowed) throw this.denied(ctx, action, v);
+    this.auditRead(ctx, action, [v]);
     return v;
   }
 
@@ -104,9 +152,11 @@ export class FhirStore {
     assertId(id);
     const n = Number(versionId);
     if (!Number.isInteger(n) || n < 1) throw new OperationOutcomeError(notFoundOutcome(`Version '${versionId}' not found`));
-    const v = await readVersion(this.db, resourceType, id, n);
+    this.assertTypeReadable(ctx, 'vread', resourceType);
+    const v = ctx.access ? await readVersionScoped(this.db, resourceType, id, n, ctx.access.readable) : await readVersion(this.db, resourceType, id, n);
     if (!v) throw new OperationOutcomeError(notFoundOutcome(`${resourceType}/${id}/_history/${versionId} not found`));
     if (v.deleted) throw new OperationOutcomeError(gone);
+    if ('allowed' in v && !v.allowed) throw this.denied(ctx, 'vread', v);
     this.auditRead(ctx, 'vread', [v]);
     return v;
   }
@@ -114,11 +164,27 @@ export class FhirStore {
   /** Runs `work` in one transaction with a write session; everything or nothing is written. */
   async inTransaction<T>(ctx: RequestContext, work: (session: WriteSession) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
-      const session = new WriteSession(trx, ctx.actor, this.projectors);
+      const session = new WriteSession(trx, ctx.actor, this.projectors, this.writeGuard(ctx));
       const result = await work(session);
       await session.flush();
       return result;
     });
+  }
+
+  /**
+   * The write check of the actor's scope: the rows replaced (before) and the rows written (after)
+   * must satisfy the `writable` predicate, evaluated by the database inside the transaction.
+   */
+  private writeGuard(ctx: RequestContext): WriteGuard | undefined {
+    const access = ctx.access;
+    if (!access) return undefined;
+    return async (ex, phase, keys) => {
+      const outside = await outsideScope(ex, keys, access.writable);
+      if (outside.length > 0) {
+        const w = outside[0];
+        throw this.denied(ctx, phase === 'before' ? 'write' : 'create', { resourceType: w.resourceType, id: phase === 'before' ? w.id : null, residentId: w.residentId }, `write outside scope (${phase})`);
+      }
+    };
   }
 
   /** Stamps id, versionId and lastUpdated on a validated resource and queues it. */
@@ -207,7 +273,9 @@ export class FhirStore {
   async history(ctx: RequestContext, q: { resourceType?: string; id?: string; since?: Date; count: number; offset: number }) {
     if (q.resourceType) assertResourceType(q.resourceType);
     if (q.id) assertId(q.id);
-    const result = await readHistory(this.db, q);
+    if (q.resourceType) this.assertTypeReadable(ctx, 'history', q.resourceType);
+    const result = ctx.access ? await readHistoryScoped(this.db, q, ctx.access.readable) : { ...(await readHistory(this.db, q)), denied: 0 };
+    if (q.id && result.total === 0 && result.denied > 0) throw this.denied(ctx, 'history', { resourceType: q.resourceType ?? null, id: q.id });
     if (q.id && result.total === 0) throw new OperationOutcomeError(notFound);
     this.auditRead(ctx, 'history', result.versions.filter((v) => !v.deleted));
     return result;
@@ -216,20 +284,23 @@ export class FhirStore {
   /** Search (R4 §3.1.1) with _include/_revinclude; `query` is the URL's query parameters. */
   async search(ctx: RequestContext, resourceType: string, query: Record<string, string[]>, ex: Executor = this.db): Promise<SearchResult> {
     assertResourceType(resourceType);
+    this.assertTypeReadable(ctx, 'search', resourceType);
     const search = compileSearch(resourceType, query);
+    if (ctx.access) search.sql.scope = ctx.access.readable;
     const matches = search.summaryCount ? [] : await searchPage(ex, search.sql);
     let total: number | undefined;
     if (search.summaryCount || search.totalMode === 'accurate') total = await searchCount(ex, search.sql);
     else if (matches.length < search.sql.count && (search.sql.offset === 0 || matches.length > 0)) total = search.sql.offset + matches.length;
-    const included = await this.includes(ex, resourceType, matches.map((m) => m.id), search);
-    this.auditRead(ctx, 'search', [...matches.map((m) => ({ resourceType, id: m.id })), ...included], `${resourceType}?${new URLSearchParams(Object.entries(query).flatMap(([k, vs]) => vs.map((v) => [k, v] as [string, string]))).toString()}`.slice(0, 500));
-    return { matches, included, total, search };
+    const included = await this.includes(ctx, ex, resourceType, matches.map((m) => m.id), search);
+    this.auditRead(ctx, 'search', [...matches.map((m) => ({ resourceType, id: m.id, residentId: m.residentId })), ...included], `${resourceType}?${new URLSearchParams(Object.entries(query).flatMap(([k, vs]) => vs.map((v) => [k, v] as [string, string]))).toString()}`.slice(0, 500));
+    return { matches: matches.map((m) => ({ id: m.id, json: m.json })), included, total, search };
   }
 
-  private async includes(ex: Executor, resourceType: string, ids: string[], search: CompiledSearch) {
-    const out: { resourceType: string; id: string; json: string }[] = [];
+  private async includes(ctx: RequestContext, ex: Executor, resourceType: string, ids: string[], search: CompiledSearch) {
+    const out: { resourceType: string; id: string; residentId: string | null; json: string }[] = [];
     const seen = new Set(ids.map((id) => `${resourceType}/${id}`));
-    const add = (r: { resourceType: string; id: string; json: string }) => {
+    const scope = ctx.access?.readable;
+    const add = (r: { resourceType: string; id: string; residentId: string | null; json: string }) => {
       const key = `${r.resourceType}/${r.id}`;
       if (!seen.has(key)) {
         seen.add(key);
@@ -241,23 +312,24 @@ export class FhirStore {
       const byType = new Map<string, string[]>();
       for (const t of targets) byType.set(t.type, [...(byType.get(t.type) ?? []), t.id]);
       for (const [type, tids] of byType) {
-        for (const v of await readCurrentMany(ex, type, tids)) add({ resourceType: type, id: v.id, json: v.json as string });
+        const found = scope ? await readCurrentManyScoped(ex, type, tids, scope) : await readCurrentMany(ex, type, tids);
+        for (const v of found) add({ resourceType: type, id: v.id, residentId: v.residentId, json: v.json as string });
       }
     }
     for (const rev of search.revInclude) {
-      for (const r of await referencingResources(ex, [rev.resourceType], [rev.searchParam], resourceType, ids)) add(r);
+      for (const r of await referencingResources(ex, [rev.resourceType], [rev.searchParam], resourceType, ids, scope)) add(r);
     }
     return out;
   }
 
   /** Patient/$everything (R4 §6.1.x operation-patient-everything): the patient and its compartment. */
   async everything(ctx: RequestContext, patientId: string): Promise<{ resourceType: string; id: string; json: string }[]> {
-    const patient = await this.read(ctx, 'Patient', patientId);
+    const patient = await this.read(ctx, 'Patient', patientId, 'everything');
     const types = patientCompartmentTypes();
     const params = [...new Set(types.flatMap((t) => patientCompartmentParams(t)))];
-    const rest = await referencingResources(this.db, types, params, 'Patient', [patientId]);
+    const rest = await referencingResources(this.db, types, params, 'Patient', [patientId], ctx.access?.readable);
     const all = [{ resourceType: 'Patient', id: patientId, json: patient.json as string }, ...rest.filter((r) => !(r.resourceType === 'Patient' && r.id === patientId))];
-    this.auditRead(ctx, 'everything', rest.map((r) => ({ resourceType: r.resourceType, id: r.id, residentId: patient.residentId })));
+    this.auditRead(ctx, 'everything', rest.map((r) => ({ resourceType: r.resourceType, id: r.id, residentId: r.residentId ?? patient.residentId })));
     return all;
   }
 }

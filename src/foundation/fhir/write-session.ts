@@ -39,6 +39,12 @@ interface Pending extends PendingWrite {
   patientRef: string | null;
 }
 
+/**
+ * Access check of a write (issue 8), run in the write's transaction: `before` on the rows about to
+ * be replaced or deleted, `after` on the rows just written. Throwing rolls the whole write back.
+ */
+export type WriteGuard = (ex: Executor, phase: 'before' | 'after', keys: readonly { resourceType: string; id: string; versionId: number; deleted: boolean }[]) => Promise<void>;
+
 export class WriteSession {
   private readonly pending: Pending[] = [];
   private readonly latest = new Map<string, Pending>();
@@ -47,6 +53,7 @@ export class WriteSession {
     readonly ex: Executor,
     private readonly actor: string,
     private readonly projectors: readonly Projector[],
+    private readonly guard?: WriteGuard,
   ) {}
 
   /** Current version as this session sees it (its own unflushed writes first). */
@@ -90,7 +97,9 @@ export class WriteSession {
     const writes = this.pending.splice(0);
     await this.checkReferences(writes);
     await this.resolveOwners(writes);
+    if (this.guard) await this.guard(this.ex, 'before', writes.filter((w) => w.versionId > 1));
     await writeVersions(this.ex, writes);
+    if (this.guard) await this.guard(this.ex, 'after', writes.filter((w) => !w.deleted));
     for (const projector of this.projectors) {
       const changes = writes.filter((w) => projector.resourceTypes.includes(w.resourceType)).map(toChange);
       if (changes.length > 0) await projector.apply(this.ex, changes);

@@ -1,0 +1,9 @@
+/**
+ * Public entry of the access module (issue 8): users, roles, scopes compiled into SQL, tokens,
+ * break-the-glass and the audit report. See docs/access.md.
+ */
+export { AccessService, unauthenticated, type AccessServiceOptions, type TokenResponse } from './access.service.js';
+export { accessRoutes, type AccessRoutesOptions } from './access.routes.js';
+export { ROLES, ROLE_DEFINITIONS, REFERENCE_TYPES, isRole, isOrgUnitCode, type RoleName, type RoleDefinition } from './roles.js';
+export { compileAccess, scopeTypes, type Grant, type Principal } from './scope.js';
+export { passwordProblem, hashPassword, verifyPassword } from './passwords.js';

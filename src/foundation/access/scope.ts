@@ -1,0 +1,155 @@
+/**
+ * Compiles a principal's grants into the SQL predicates the FHIR store puts into every query
+ * (`AccessControl.readable` / `.writable`, on the alias `r` = a fhir_resource row). Rules:
+ *
+ * - reference data (REFERENCE_TYPES rows that belong to no resident) is readable by everyone
+ *   signed in, writable only by roles with `referenceWrite`;
+ * - an org-unit grant reaches rows whose `org_unit` starts with the grant's code (the org tree
+ *   downwards, see roles.ts `isOrgUnitCode`); a grant without org unit reaches every row, including
+ *   rows that carry no org unit; a care-team grant reaches the residents signed with that team
+ *   (Patient.extension family-doctor-team = CareTeam/<id>);
+ * - inside that area the role's `read` / `write` access picks the resource types;
+ * - an active break-the-glass grant adds one resident (every type) for its duration.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { CASE_REPORT_CATEGORY_SYSTEM, FAMILY_DOCTOR_TEAM_EXTENSION, type AccessControl } from '../fhir/index.js';
+import { REFERENCE_TYPES, ROLE_DEFINITIONS, type PatientAccess, type RoleName } from './roles.js';
+
+/** A role bound to an org unit (null = platform-wide) or a care team. */
+export interface Grant {
+  role: RoleName;
+  orgUnit: string | null;
+  careTeam: string | null;
+}
+
+/** Who is acting, as the access token carries it. */
+export interface Principal {
+  kind: 'user' | 'client';
+  /** User id or client id. */
+  id: string;
+  /** Username or client id: the audit actor. */
+  name: string;
+  grants: Grant[];
+  /** SMART-style system scopes of a machine client (`system/Patient.write`, `system/*.read`); undefined for users. */
+  scopes?: string[];
+  /** Active break-the-glass grants: resident id and expiry. */
+  breakGlass: { residentId: string; expires: Date }[];
+}
+
+type Types = 'all' | ReadonlySet<string>;
+
+/** Types a client's scopes allow for `mode` (SMART App Launch v1 `system/<type|*>.<read|write|*>`). */
+export function scopeTypes(scopes: readonly string[] | undefined, mode: 'read' | 'write'): Types {
+  if (!scopes) return 'all';
+  const out = new Set<string>();
+  for (const s of scopes) {
+    const m = /^system\/([A-Za-z]+|\*)\.(read|write|\*)$/.exec(s);
+    if (!m || (m[2] !== '*' && m[2] !== mode)) continue;
+    if (m[1] === '*') return 'all';
+    out.add(m[1]);
+  }
+  return out;
+}
+
+/** A role's patient access narrowed to the types a client's scopes allow. */
+function narrow(access: PatientAccess, allowed: Types): PatientAccess {
+  if (allowed === 'all' || access.kind === 'none') return access;
+  if (access.kind === 'all') return { kind: 'types', types: [...allowed] };
+  if (access.kind === 'types') return { kind: 'types', types: access.types.filter((t) => allowed.has(t)) };
+  return allowed.has('Condition') ? access : { kind: 'none' };
+}
+
+function areaOf(g: Grant): RawBuilder<boolean> {
+  if (g.careTeam) {
+    const signed = JSON.stringify({ extension: [{ url: FAMILY_DOCTOR_TEAM_EXTENSION, valueReference: { reference: `CareTeam/${g.careTeam}` } }] });
+    return sql<boolean>`EXISTS (SELECT 1 FROM fhir_resource p WHERE p.resource_type = 'Patient' AND p.id = r.resident_id AND p.content @> ${signed}::jsonb)`;
+  }
+  if (g.orgUnit) return sql<boolean>`r.org_unit LIKE ${`${g.orgUnit}%`}`;
+  return sql<boolean>`true`;
+}
+
+const NOTIFIABLE = sql`t.param = 'category' AND t.system = ${CASE_REPORT_CATEGORY_SYSTEM} AND t.code = 'notifiable'`;
+
+/** Notifiable-disease case reports and the Patients who have one (the CDC's need-to-know). */
+const CASE_REPORTS = sql<boolean>`(
+  (r.resource_type = 'Condition' AND EXISTS (SELECT 1 FROM sp_token t WHERE t.resource_type = 'Condition' AND t.resource_id = r.id AND ${NOTIFIABLE}))
+  OR (r.resource_type = 'Patient' AND EXISTS (
+    SELECT 1 FROM fhir_resource c JOIN sp_token t ON t.resource_type = c.resource_type AND t.resource_id = c.id
+    WHERE c.resource_type = 'Condition' AND c.resident_id = r.resident_id AND c.deleted = false AND ${NOTIFIABLE})))`;
+
+function patientPredicate(access: PatientAccess, area: RawBuilder<boolean>): RawBuilder<boolean> | null {
+  switch (access.kind) {
+    case 'none':
+      return null;
+    case 'all':
+      return area;
+    case 'types':
+      return access.types.length ? sql<boolean>`(r.resource_type IN (${sql.join(access.types)}) AND ${area})` : null;
+    case 'case-reports':
+      return sql<boolean>`(${area} AND ${CASE_REPORTS})`;
+  }
+}
+
+function typesOf(access: PatientAccess): Types {
+  if (access.kind === 'all') return 'all';
+  if (access.kind === 'types') return new Set(access.types);
+  if (access.kind === 'case-reports') return new Set(['Condition', 'Patient']);
+  return new Set();
+}
+
+function any(parts: RawBuilder<boolean>[]): RawBuilder<boolean> {
+  if (parts.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
+}
+
+/**
+ * The AccessControl of a principal at time `now` (break-the-glass grants that have expired by
+ * then are left out).
+ */
+export function compileAccess(principal: Principal, now: Date): AccessControl {
+  const readParts: RawBuilder<boolean>[] = [];
+  const writeParts: RawBuilder<boolean>[] = [];
+  const readTypes = new Set<string>(REFERENCE_TYPES);
+  let readAll = false;
+  const scopeRead = scopeTypes(principal.scopes, 'read');
+  const scopeWrite = scopeTypes(principal.scopes, 'write');
+
+  const referenceRows = (types: readonly string[]) => sql<boolean>`(r.resident_id IS NULL AND r.resource_type IN (${sql.join(types)}))`;
+  readParts.push(referenceRows(REFERENCE_TYPES));
+  let referenceWrite = false;
+  let glassAllowed = false;
+  for (const g of principal.grants) {
+    const role = ROLE_DEFINITIONS[g.role];
+    if (!role) continue;
+    const area = areaOf(g);
+    const read = narrow(role.read, scopeRead);
+    const write = narrow(role.write, scopeWrite);
+    const r = patientPredicate(read, area);
+    if (r) readParts.push(r);
+    const w = patientPredicate(write, area);
+    if (w) writeParts.push(w);
+    const types = typesOf(read);
+    if (types === 'all') readAll = true;
+    else for (const t of types) readTypes.add(t);
+    referenceWrite ||= role.referenceWrite;
+    glassAllowed ||= role.breakGlass;
+  }
+  if (referenceWrite) {
+    const allowed = scopeWrite === 'all' ? REFERENCE_TYPES : REFERENCE_TYPES.filter((t) => scopeWrite.has(t));
+    if (allowed.length) writeParts.push(referenceRows(allowed));
+  }
+  const glass = glassAllowed ? principal.breakGlass.filter((b) => b.expires.getTime() > now.getTime()).map((b) => b.residentId) : [];
+  if (glass.length > 0) {
+    // Emergency access covers the resident's whole record, for reading and for recording care.
+    const btg = sql<boolean>`r.resident_id IN (${sql.join(glass)})`;
+    readParts.push(btg);
+    writeParts.push(btg);
+    readAll = true;
+  }
+  return {
+    readable: any(readParts),
+    writable: any(writeParts),
+    canReadType: (resourceType) => readAll || readTypes.has(resourceType),
+    breakGlass: new Set(glass),
+  };
+}

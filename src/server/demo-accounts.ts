@@ -1,0 +1,31 @@
+/**
+ * Demo accounts of `npm start` (serve --demo): on first start (no account yet) a district
+ * administrator and a family doctor are created with the known passwords of README "Demo
+ * accounts", printed once to stderr. Never use --demo for a real deployment.
+ */
+import { sql } from 'kysely';
+import type { AccessService } from '../foundation/access/index.js';
+import type { Database } from '../foundation/db/index.js';
+
+export const DEMO_ACCOUNTS = {
+  admin: { username: 'demo-admin', password: 'Bureau#2026-demo', role: 'district-admin' },
+  doctor: { username: 'demo-doctor', password: 'Doctor#2026-demo', role: 'family-doctor' },
+} as const;
+
+/** Creates the demo accounts when the database has none; returns the lines to print (empty when nothing was created). */
+export async function ensureDemoAccounts(access: AccessService, db: Database): Promise<string[]> {
+  if (!(await access.noUsers())) return [];
+  // The family doctor works in the town of the first village that has residents (or the simulator's first town).
+  const row = await sql<{ unit: string | null }>`SELECT min(org_unit) AS unit FROM fhir_resource WHERE resource_type = 'Patient' AND org_unit IS NOT NULL`.execute(db);
+  const village = row.rows[0]?.unit ?? '330109001001';
+  const district = village.slice(0, 6);
+  const town = village.slice(0, 9);
+  const { admin, doctor } = DEMO_ACCOUNTS;
+  await access.createUser({ username: admin.username, password: admin.password, role: admin.role, orgUnit: district, displayName: 'Demo district administrator' });
+  await access.createUser({ username: doctor.username, password: doctor.password, role: doctor.role, orgUnit: town, displayName: 'Demo family doctor' });
+  return [
+    'Demo accounts created (shown once; see README "Demo accounts"):',
+    `  ${admin.username} / ${admin.password}  (district-admin, district ${district}: aggregates only)`,
+    `  ${doctor.username} / ${doctor.password}  (family-doctor, town ${town})`,
+  ];
+}
