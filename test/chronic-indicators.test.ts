@@ -124,3 +124,22 @@ describe('chronic-care indicators', () => {
     expect(after.controlled + after.uncontrolled + after.visitedNoMeasure + after.missedVisits).toBe(after.underCare);
   });
 });
+
+describe('GET /api/indicators/chronic', () => {
+  it('answers signed-in users within their org unit, 401 without a token, 400 on bad input', async () => {
+    const { startTestServer, fhirFetch } = await import('./helpers/server.js');
+    const server = await startTestServer();
+    try {
+      const ok = await fhirFetch(`${server.url}/api/indicators/chronic?condition=hypertension&orgUnit=330109&asOf=2025-06-30&by=town`);
+      expect(ok.status).toBe(200);
+      expect(Array.isArray(ok.body.rows)).toBe(true);
+      const anonymous = await fetch(`${server.url}/api/indicators/chronic?orgUnit=330109`);
+      expect(anonymous.status).toBe(401);
+      const bad = await fhirFetch(`${server.url}/api/indicators/chronic?orgUnit=33&condition=hypertension`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.issue[0].expression).toEqual(['orgUnit']);
+    } finally {
+      await server.stop();
+    }
+  });
+});

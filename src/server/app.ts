@@ -4,7 +4,9 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { AccessService, accessRoutes } from '../foundation/access/index.js';
-import { BufferedAuditWriter, FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
+import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
+import { chronicRoutes } from '../healthmgmt/index.js';
+import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -43,8 +45,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     bodyLimit: 64 * 1024 * 1024,
   });
-  const audit = new BufferedAuditWriter(options.db);
-  const store = new FhirStore({ db: options.db, audit, clock: options.clock, projectors: options.projectors });
+  const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors });
   const access = await AccessService.create({ db: options.db, secret: options.jwtSecret, clock: options.clock, accessTokenSeconds: options.accessTokenSeconds });
   installErrorHandler(app);
   await app.register(async (auth) => accessRoutes(auth, { access, store }));
@@ -74,6 +75,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
       });
     },
     { prefix: '/fhir' },
+  );
+  await app.register(async (api) =>
+    chronicRoutes(api, {
+      db: options.db,
+      clock: options.clock,
+      authorizeOrgUnit: async (request, orgUnit) => access.authorizeAggregate((await access.authenticate(request.headers.authorization)).principal, orgUnit),
+    }),
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
   await registerWeb(app);

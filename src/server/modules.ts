@@ -3,7 +3,8 @@
  * foundation's) and the projectors the store runs in every write transaction.
  */
 import type { Migration } from 'kysely';
-import type { Projector } from '../foundation/fhir/index.js';
+import type { Database } from '../foundation/db/index.js';
+import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
 import { chronicMigration, chronicProjector } from '../healthmgmt/index.js';
 
 export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
@@ -11,3 +12,9 @@ export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
 };
 
 export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector];
+
+/** The store with every domain projector: the one way the server, the CLI and seeding open it. */
+export function createStore(db: Database, options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[] } = {}): { store: FhirStore; audit: AuditSink } {
+  const audit = options.audit ?? new BufferedAuditWriter(db);
+  return { store: new FhirStore({ db, audit, clock: options.clock, projectors: options.projectors ?? DOMAIN_PROJECTORS }), audit };
+}

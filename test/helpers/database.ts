@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/foundation/db/index.js';
+import { DOMAIN_MIGRATIONS } from '../../src/server/modules.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 export const backend = TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -19,7 +20,7 @@ export interface TestDatabase extends OpenDatabase {
 export async function freshDatabase(): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
     const opened = await openDatabase({ kind: 'pglite', dataDir: null });
-    await migrateToLatest(opened.db);
+    await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
     return { ...opened, drop: () => opened.close() };
   }
   const name = `hb_test_${randomBytes(6).toString('hex')}`;
@@ -30,7 +31,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   const opened = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
-  await migrateToLatest(opened.db);
+  await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
   return {
     ...opened,
     url: url.toString(),

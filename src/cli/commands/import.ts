@@ -2,9 +2,9 @@
 import { SingleBar } from 'cli-progress';
 import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
-import { BufferedAuditWriter, FhirStore, loadFhirDefinitions } from '../../foundation/fhir/index.js';
+import { loadFhirDefinitions } from '../../foundation/fhir/index.js';
 import { importResources, ndjsonFiles, readNdjson } from '../../foundation/ingest/index.js';
-import { loadConfig, openConfiguredDatabase } from '../../server/index.js';
+import { createStore, loadConfig, openConfiguredDatabase } from '../../server/index.js';
 
 async function countLines(files: string[]): Promise<number> {
   let n = 0;
@@ -30,8 +30,7 @@ export function registerImport(program: Command): void {
       const total = await countLines(files);
       const database = await openConfiguredDatabase(config);
       loadFhirDefinitions();
-      const audit = new BufferedAuditWriter(database.db);
-      const store = new FhirStore({ db: database.db, audit });
+      const { store, audit } = createStore(database.db);
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'import |{bar}| {percentage}% {value}/{total} lines | {rate} resources/s | {rejected} rejected', hideCursor: true }) : undefined;
       bar?.start(total, 0, { rate: 0, rejected: 0 });
       let done = 0;

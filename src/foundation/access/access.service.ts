@@ -186,6 +186,19 @@ export class AccessService {
     return { actor: principal.name, access: compileAccess(principal, this.clock()) };
   }
 
+  /**
+   * Aggregates (indicators) of an org unit: allowed to every signed-in user whose grant covers it
+   * (a platform-wide grant, or a grant on the org unit or one above it). 403 otherwise.
+   */
+  async authorizeAggregate(principal: Principal, orgUnit: string): Promise<void> {
+    const covered = principal.grants.some((g) => g.orgUnit === null ? g.careTeam === null : orgUnit.startsWith(g.orgUnit));
+    const client = principal.kind === 'client' && (principal.scopes ?? []).some((s) => s === 'system/*.read' || s === 'system/*.*');
+    if (!covered && !client) {
+      await this.audit(principal.name, 'aggregate', 'denied', orgUnit);
+      throw new OperationOutcomeError({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', details: { text: 'Access denied: org unit outside your scope' } }] });
+    }
+  }
+
   /** What the web app shows: who is signed in and with which roles and org units. */
   me(principal: Principal) {
     const now = this.clock();
