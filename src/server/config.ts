@@ -15,7 +15,7 @@ const schema = z.object({
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Residents of the demo district seeded into an empty embedded database by `npm start`; 0 = none. */
-  demoResidents: z.coerce.number().int().min(0).default(20000),
+  demoResidents: z.coerce.number().int().min(0).default(5000),
   demoYears: z.coerce.number().int().min(1).max(10).default(2),
   baseUrl: z.string().url().optional(),
   poolSize: z.coerce.number().int().min(1).max(200).default(10),
