@@ -243,21 +243,29 @@ export function fitPoissonGlm(data: GlmData, control: Partial<GlmControl> = {}):
     for (let b = 0; b < qr.rank; b++) covUnscaled[qr.pivot[a]][qr.pivot[b]] = covRank[a][b];
 
   // Leverages from the weights of the last iteration, as R's influence() reads them from the QR.
-  const hat = new Array<number>(n).fill(0);
+  // Computed on first use (O(n·rank²), as much as the QR itself): the Farrington fits need them
+  // only for the Anscombe residuals before reweighting, not for the reweighted fit.
   const rank = qr.rank;
-  const r = new Array<number>(rank).fill(0);
-  for (const i of good) {
-    for (let a = 0; a < rank; a++) r[a] = x[i][qr.pivot[a]];
-    let h = 0;
-    for (let a = 0; a < rank; a++) {
-      const ca = covRank[a];
-      let s = 0;
-      for (let b = 0; b < rank; b++) s += ca[b] * r[b];
-      h += r[a] * s;
+  const finalMu = weightMu;
+  let hatCache: number[] | undefined;
+  const leverages = (): number[] => {
+    if (hatCache) return hatCache;
+    const hat = new Array<number>(n).fill(0);
+    const r = new Array<number>(rank).fill(0);
+    for (const i of good) {
+      for (let a = 0; a < rank; a++) r[a] = x[i][(qr as Qr).pivot[a]];
+      let h = 0;
+      for (let a = 0; a < rank; a++) {
+        const ca = covRank[a];
+        let s = 0;
+        for (let b = 0; b < rank; b++) s += ca[b] * r[b];
+        h += r[a] * s;
+      }
+      // hᵢᵢ = wᵢ xᵢ'(X'WX)⁻¹xᵢ
+      hat[i] = prior[i] * finalMu[i] * h;
     }
-    // hᵢᵢ = wᵢ xᵢ'(X'WX)⁻¹xᵢ
-    hat[i] = prior[i] * weightMu[i] * h;
-  }
+    return (hatCache = hat);
+  };
   return {
     coefficients,
     aliased,
@@ -265,7 +273,9 @@ export function fitPoissonGlm(data: GlmData, control: Partial<GlmControl> = {}):
     linearPredictor: eta,
     covUnscaled,
     workingWeights: y.map((_, i) => (prior[i] > 0 ? prior[i] * weightMu[i] : 0)),
-    hat,
+    get hat() {
+      return leverages();
+    },
     deviance: devOld,
     dfResidual: ng - rank,
     rank,
