@@ -7,7 +7,7 @@
  * Usage: npm run bench:fhir -- [--db pglite|postgres|both] [--patients 100000] [--bundles 150]
  * The server runs as its own process (the built CLI), as in production.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -26,16 +26,29 @@ const DB = arg('db', 'both');
 const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const SYNTHEA = join(import.meta.dirname, '../../shared/fixtures/synthea');
 
+let TOKEN = '';
+const auth = () => ({ authorization: `Bearer ${TOKEN}` });
+
 async function post(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/fhir+json', ...auth() }, body: JSON.stringify(body) });
   const json = await res.json();
   if (res.status >= 300) throw new Error(`${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
   return json;
 }
 
+/** A platform-wide account for the benchmark, created with the real `user add` command. */
+function addBenchUser(env: Record<string, string>): void {
+  const res = spawnSync(process.execPath, [join(import.meta.dirname, '../bin/healthy-brain.js'), 'user', 'add', '--username', 'bench', '--role', 'system-integrator', '--password-stdin'], {
+    env: { ...process.env, HB_LOG_LEVEL: 'warn', ...env },
+    input: 'Load#Test-2026-pw\n',
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`user add failed: ${res.stderr}`);
+}
+
 function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(import.meta.dirname, '../bin/healthy-brain.js'), 'serve', '--port', String(port)], {
-    env: { ...process.env, HB_LOG_LEVEL: 'warn', HB_DEMO_RESIDENTS: '0', ...env },
+    env: { ...process.env, HB_LOG_LEVEL: 'warn', HB_DEMO_RESIDENTS: '0', HB_ACCESS_TOKEN_SECONDS: '86400', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -87,8 +100,11 @@ async function run(kind: 'pglite' | 'postgres') {
       await c.end();
     };
   }
+  addBenchUser(env);
   const server = await startServer(env, port);
   const base = `http://127.0.0.1:${port}/fhir`;
+  const login = await fetch(`http://127.0.0.1:${port}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'Load#Test-2026-pw' }) });
+  TOKEN = ((await login.json()) as { access_token: string }).access_token;
   const result: Record<string, number | string> = { database: kind };
   try {
     // 1. Synthea transaction bundles.
@@ -141,6 +157,7 @@ async function run(kind: 'pglite' | 'postgres') {
       url: base,
       connections: 32,
       duration: 10,
+      headers: auth(),
       requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: `/fhir/Patient/${ids[(k++ * 7919) % ids.length]}` }) }],
     });
     result.readsPerSecond = Math.round(reads.requests.average);
@@ -158,11 +175,11 @@ async function run(kind: 'pglite' | 'postgres') {
       `Condition?code=${['44054006', '59621000', '15777000', '162864005'][i % 4]}&_count=20`,
     ];
     const times: number[] = [];
-    for (let i = 0; i < 100; i++) await fetch(`${base}/${queries(i)[i % 7]}`).then((r) => r.text()); // warm-up
+    for (let i = 0; i < 100; i++) await fetch(`${base}/${queries(i)[i % 7]}`, { headers: auth() }).then((r) => r.text()); // warm-up
     for (let i = 0; i < 700; i++) {
       const q = queries(i + 1000)[i % 7];
       const t = performance.now();
-      const res = await fetch(`${base}/${q}`);
+      const res = await fetch(`${base}/${q}`, { headers: auth() });
       await res.text();
       if (res.status !== 200) throw new Error(`search ${q}: ${res.status}`);
       times.push(performance.now() - t);

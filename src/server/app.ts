@@ -91,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     access,
     close: async () => {
       await app.close();
+      await store.settle();
       await audit.close();
     },
   };

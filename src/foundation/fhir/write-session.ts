@@ -92,6 +92,11 @@ export class WriteSession {
   }
 
   /** Writes everything queued: reference check, owners, rows, projections, audit. */
+  /** Versions written by this session so far. */
+  get writeCount(): number {
+    return this.latest.size;
+  }
+
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const writes = this.pending.splice(0);

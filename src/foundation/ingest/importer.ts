@@ -131,6 +131,7 @@ export class BatchImporter {
         this.deferred = [];
       }
     }
+    await this.store.analyze();
     this.stats.seconds = (performance.now() - this.started) / 1000;
     return this.stats;
   }
