@@ -1,0 +1,89 @@
+/**
+ * End-to-end harness: builds the web app (unless HB_E2E_SKIP_BUILD=1 and web/dist exists), starts
+ * the real server over a fresh database seeded with a small simulated district, and launches
+ * Debian's Chromium through playwright-core (Playwright's own browser download is not used).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { buildApp, seedDemoDistrict, type App } from '../../src/server/index.js';
+import { freshDatabase, type TestDatabase } from '../helpers/database.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SCREENSHOTS = `${ROOT}docs/screenshots`;
+export const CHROMIUM = process.env.HB_E2E_CHROMIUM ?? '/usr/bin/chromium';
+/** Residents of the seeded district (more gives fuller screenshots; 300 keeps the run short). */
+export const RESIDENTS = Number(process.env.HB_E2E_RESIDENTS ?? 300);
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface E2eServer {
+  url: string;
+  app: App;
+  database: TestDatabase;
+  seconds: { build: number; seed: number };
+  residents: number;
+  stop(): Promise<void>;
+}
+
+/** Builds web/dist with the project's Vite config. */
+export async function buildWeb(): Promise<void> {
+  if (process.env.HB_E2E_SKIP_BUILD === '1' && existsSync(`${ROOT}web/dist/index.html`)) return;
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: `${ROOT}web/vite.config.ts`, mode: 'production', logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+export async function startServer(): Promise<E2eServer> {
+  const t0 = Date.now();
+  await buildWeb();
+  const t1 = Date.now();
+  const database = await freshDatabase();
+  const app = await buildApp({ db: database.db, logLevel: 'silent' });
+  await seedDemoDistrict(app.store, { residents: RESIDENTS, years: 1 });
+  const t2 = Date.now();
+  const url = await app.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    app,
+    database,
+    seconds: { build: (t1 - t0) / 1000, seed: (t2 - t1) / 1000 },
+    residents: RESIDENTS,
+    stop: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** GET a FHIR search and return the Bundle (JSON). */
+export async function fhirGet(base: string, path: string, headers?: Record<string, string>): Promise<any> {
+  const res = await fetch(`${base}/fhir/${path}`, { headers: { accept: 'application/fhir+json', ...headers } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function fhirCount(base: string, path: string, headers?: Record<string, string>): Promise<number> {
+  const b = await fhirGet(base, `${path}${path.includes('?') ? '&' : '?'}_summary=count`, headers);
+  return b.total as number;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** End-to-end tests: the built web app, the real server and a real Chromium. Not part of `npm test`. */
+export default defineConfig({
+  test: {
+    root: new URL('../..', import.meta.url).pathname,
+    include: ['test/e2e/**/*.test.ts'],
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,100 @@
+/** The panels of the patient 360 view: conditions, medicines and dispenses, encounter timeline. */
+import type { Condition, Encounter, MedicationDispense, MedicationRequest } from '@medplum/fhirtypes';
+import { CONDITION_CATEGORY, codeIn, conceptText, ENCOUNTER_TYPE_SYSTEM, ICD10_SYSTEM, refId } from '../api/fhir-codes';
+import { useI18n, type MessageKey } from '../i18n';
+import { Empty } from './Status';
+
+const day = (s: string | undefined) => (s ? s.slice(0, 10) : '');
+
+function isProblem(c: Condition): boolean {
+  return !!c.category?.some((cat) => codeIn(cat, CONDITION_CATEGORY) === 'problem-list-item');
+}
+
+export function ConditionList({ conditions }: { conditions: Condition[] }) {
+  const { t } = useI18n();
+  if (conditions.length === 0) return <Empty text={t('patient.noConditions')} />;
+  const sorted = [...conditions].sort((a, b) => Number(isProblem(b)) - Number(isProblem(a)) || (b.recordedDate ?? '').localeCompare(a.recordedDate ?? ''));
+  return (
+    <ul className="conditions" data-testid="conditions">
+      {sorted.slice(0, 40).map((c) => {
+        const status = c.clinicalStatus?.coding?.[0]?.code;
+        return (
+          <li key={c.id} className={isProblem(c) ? 'problem' : ''}>
+            <span className="code mono">{codeIn(c.code, ICD10_SYSTEM)}</span> <span className="cond-name">{conceptText(c.code)}</span>{' '}
+            {status === 'active' || status === 'resolved' ? <span className={`badge ${status}`}>{t(`patient.status.${status}` as MessageKey)}</span> : null}{' '}
+            <span className="muted small">{t('patient.recorded', { date: day(c.recordedDate ?? c.onsetDateTime) })}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function MedicineTables({ requests, dispenses }: { requests: MedicationRequest[]; dispenses: MedicationDispense[] }) {
+  const { t } = useI18n();
+  return (
+    <div className="grid-2">
+      <div>
+        <h3>{t('patient.medicines')}</h3>
+        {requests.length === 0 ? (
+          <Empty text={t('patient.noMedicines')} />
+        ) : (
+          <ul className="plain-list" data-testid="medicines">
+            {requests.slice(0, 12).map((m) => (
+              <li key={m.id}>
+                <strong>{conceptText(m.medicationCodeableConcept)}</strong> <span className="muted small">{day(m.authoredOn)}</span>
+                <br />
+                <span className="small">
+                  {m.dosageInstruction?.[0]?.text} · {t('patient.days', { n: m.dispenseRequest?.expectedSupplyDuration?.value ?? '?' })}
+                  {m.dispenseRequest?.numberOfRepeatsAllowed ? ` · ${t('patient.repeats', { n: m.dispenseRequest.numberOfRepeatsAllowed })}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div>
+        <h3>{t('patient.dispenses')}</h3>
+        {dispenses.length === 0 ? (
+          <Empty text={t('patient.noDispenses')} />
+        ) : (
+          <ul className="plain-list" data-testid="dispenses">
+            {dispenses.slice(0, 12).map((d) => (
+              <li key={d.id}>
+                <span className="mono small">{day(d.whenHandedOver)}</span> {conceptText(d.medicationCodeableConcept)} · {t('patient.days', { n: d.daysSupply?.value ?? '?' })}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function EncounterTimeline({ encounters, facilities, conditions }: { encounters: Encounter[]; facilities: Map<string, string>; conditions: Condition[] }) {
+  const { t } = useI18n();
+  if (encounters.length === 0) return <Empty text={t('patient.noEncounters')} />;
+  const diagnoses = new Map<string, string[]>();
+  for (const c of conditions) {
+    const e = refId(c.encounter);
+    if (e) diagnoses.set(e, [...(diagnoses.get(e) ?? []), conceptText(c.code)]);
+  }
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {encounters.slice(0, 30).map((e) => {
+        const kind = e.type?.map((x) => codeIn(x, ENCOUNTER_TYPE_SYSTEM)).find(Boolean);
+        return (
+          <li key={e.id}>
+            <time dateTime={e.period?.start}>{day(e.period?.start)}</time>
+            <div>
+              <strong>{kind ? t(`encounter.${kind}` as MessageKey) : (e.class?.code ?? '')}</strong>
+              <span className="muted"> · {facilities.get(e.serviceProvider?.reference ?? '') ?? ''}</span>
+              {e.id && diagnoses.has(e.id) && <div className="small">{diagnoses.get(e.id)!.join('、')}</div>}
+            </div>
+          </li>
+        );
+      })}
+      {encounters.length > 30 && <li className="muted small">{t('common.more', { n: encounters.length - 30 })}</li>}
+    </ol>
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * Which workspaces each role sees (issue 8's roles). The first available workspace of a user's
+ * roles is their home. On a server without login (before issue 8), everything is shown.
+ */
+export type Role =
+  | 'village-doctor'
+  | 'family-doctor'
+  | 'clinician'
+  | 'specialist'
+  | 'pharmacist'
+  | 'cdc-epidemiologist'
+  | 'district-admin'
+  | 'data-steward'
+  | 'system-integrator';
+
+export const ROLES: readonly Role[] = [
+  'village-doctor',
+  'family-doctor',
+  'clinician',
+  'specialist',
+  'pharmacist',
+  'cdc-epidemiologist',
+  'district-admin',
+  'data-steward',
+  'system-integrator',
+];
+
+export type WorkspaceId = 'cockpit' | 'workstation' | 'cdc' | 'mpi' | 'dispense';
+
+export interface Workspace {
+  id: WorkspaceId;
+  /** Route; undefined while the workspace is not built yet. */
+  path?: string;
+  roles: readonly Role[];
+}
+
+export const WORKSPACES: readonly Workspace[] = [
+  { id: 'workstation', path: '/workstation', roles: ['village-doctor', 'family-doctor', 'clinician', 'specialist'] },
+  // Doctors see the cockpit of their own area (their grant's org unit); the bureau sees the district.
+  { id: 'cockpit', path: '/cockpit', roles: ['district-admin', 'cdc-epidemiologist', 'village-doctor', 'family-doctor', 'clinician'] },
+  { id: 'cdc', roles: ['cdc-epidemiologist'] },
+  { id: 'mpi', roles: ['data-steward'] },
+  { id: 'dispense', roles: ['pharmacist'] },
+];
+
+/** Workspaces visible to a user with `roles`; `null` = no login on this server: all built ones. */
+export function workspacesFor(roles: readonly string[] | null): Workspace[] {
+  if (roles === null) return WORKSPACES.filter((w) => w.path);
+  return WORKSPACES.filter((w) => w.roles.some((r) => roles.includes(r)));
+}
+
+/** Home route of a user: their first built workspace, or the home page. */
+export function homePathFor(roles: readonly string[] | null): string {
+  return workspacesFor(roles).find((w) => w.path)?.path ?? '/home';
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
