@@ -55,13 +55,30 @@ export class TokenSigner {
   }
 
   /** The principal of a valid token, or null for an invalid, forged or expired one (no reason given). */
+  /** Verified tokens until they expire: a token never changes, so its check need not be repeated per request. */
+  private readonly verified = new Map<string, { value: { principal: Principal; sessionId?: string }; expires: number }>();
+
   async verify(token: string): Promise<{ principal: Principal; sessionId?: string } | null> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (this.clock().getTime() < hit.expires) return hit.value;
+      this.verified.delete(token);
+    }
+    const value = await this.verifyUncached(token);
+    if (value && value.expires) {
+      if (this.verified.size >= 10_000) this.verified.clear();
+      this.verified.set(token, { value: value.result, expires: value.expires });
+    }
+    return value?.result ?? null;
+  }
+
+  private async verifyUncached(token: string): Promise<{ result: { principal: Principal; sessionId?: string }; expires: number | undefined } | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: this.clock() });
       const c = payload as unknown as Claims;
       if (typeof payload.sub !== 'string' || !Array.isArray(c.grants) || (c.typ !== 'user' && c.typ !== 'client')) return null;
       const grants: Grant[] = c.grants.filter((g) => isRole(g.r)).map((g) => ({ role: g.r as Grant['role'], orgUnit: g.o ?? null, careTeam: g.t ?? null }));
-      return {
+      const result = {
         principal: {
           kind: c.typ,
           id: payload.sub,
@@ -72,6 +89,7 @@ export class TokenSigner {
         },
         sessionId: c.sid,
       };
+      return { result, expires: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
     } catch {
       return null;
     }
