@@ -3,7 +3,6 @@
  * outcome; Fastify's own client errors → 4xx OperationOutcome; anything else → logged 500 whose
  * body says nothing about the cause.
  */
-import { normalizeOperationOutcome } from '@medplum/core';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { FHIR_JSON, OperationOutcomeError, outcomes } from '../foundation/fhir/index.js';
 
@@ -35,7 +34,6 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     // Unknown fault: log the error (no request body: it may hold health data), answer without internals.
     request.log.error({ err: error, method: request.method, route: request.routeOptions?.url }, 'unhandled error');
-    void normalizeOperationOutcome;
     return reply.code(500).header('content-type', FHIR_JSON).send(outcomes.internalError());
   });
   app.setNotFoundHandler((request, reply) => {

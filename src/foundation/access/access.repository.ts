@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.js';
 import type { Grant } from './scope.js';
+import { insertAudit, type AuditRow } from '../fhir/index.js';
 
 export interface UserRow {
   id: string;
@@ -157,25 +158,11 @@ export async function markReviewed(ex: Executor, id: string, reviewer: string, n
   return Number(r.numUpdatedRows) === 1;
 }
 
-export interface AuditEntry {
-  recorded: Date;
-  actor: string;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  residentId: string | null;
-  outcome: string;
-  detail: string | null;
-}
+/** An audit row (the store's own audit_log format). */
+export type AuditEntry = AuditRow;
 
 /** Appends audit rows of the access module (logins, break-the-glass, refused requests). */
-export async function appendAudit(ex: Executor, rows: AuditEntry[]): Promise<void> {
-  if (rows.length === 0) return;
-  await ex
-    .insertInto('audit_log')
-    .values(rows.map((r) => ({ recorded: r.recorded, actor: r.actor, action: r.action, resource_type: r.resourceType, resource_id: r.resourceId, resident_id: r.residentId, outcome: r.outcome, detail: r.detail })))
-    .execute();
-}
+export const appendAudit = insertAudit;
 
 /** A resident's access history ("who has seen my record"), newest first. */
 export async function auditOfResident(ex: Executor, residentId: string, limit: number, offset: number): Promise<{ entries: AuditEntry[]; total: number }> {

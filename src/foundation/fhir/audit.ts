@@ -6,7 +6,7 @@
 import type { Database } from '../db/index.js';
 import { insertAudit, type AuditRow } from './store.repository.js';
 
-export type { AuditRow } from './store.repository.js';
+export { insertAudit, type AuditRow } from './store.repository.js';
 
 /** Where the store sends audit rows of reads. */
 export interface AuditSink {

@@ -127,7 +127,7 @@ export class BundleService {
       for (const e of entries) {
         if (e.method === 'POST') {
           const existing = e.ifNoneExist ? await this.conditionalMatch(ctx, session, e) : undefined;
-          const id = existing?.id ?? this.newId();
+          const id = existing?.id ?? this.store.newId();
           creates.set(e.index, { id, existing });
           if (e.fullUrl) ids.set(e.fullUrl, `${e.type}/${id}`);
         } else if (e.method === 'PUT' && e.fullUrl) {
@@ -151,10 +151,6 @@ export class BundleService {
       await session.flush();
       return responses;
     });
-  }
-
-  private newId(): string {
-    return crypto.randomUUID();
   }
 
   private async conditionalMatch(ctx: RequestContext, session: WriteSession, e: ParsedEntry): Promise<StoredVersion | undefined> {
@@ -233,7 +229,7 @@ export class BundleService {
       try {
         const e = parseEntry(entries[i], i);
         out.push(await this.store.inTransaction(ctx, async (session) => {
-          const create = e.method === 'POST' ? { id: this.newId(), existing: e.ifNoneExist ? await this.conditionalMatch(ctx, session, e) : undefined } : undefined;
+          const create = e.method === 'POST' ? { id: this.store.newId(), existing: e.ifNoneExist ? await this.conditionalMatch(ctx, session, e) : undefined } : undefined;
           return this.execute(ctx, session, e, create, new Map());
         }));
       } catch (err) {

@@ -3,7 +3,7 @@ export * from './conventions.js';
 export { FhirStore, accessDenied, type AccessControl, type RequestContext, type StoreOptions, type SearchResult, type WriteResult } from './store.service.js';
 export { BundleService } from './bundle.service.js';
 export { fhirRoutes, FHIR_JSON, type FhirRoutesOptions } from './routes.js';
-export { BufferedAuditWriter, type AuditSink, type AuditRow } from './audit.js';
+export { BufferedAuditWriter, insertAudit, type AuditSink, type AuditRow } from './audit.js';
 export { WriteSession, orgUnitOf, type Projector, type ResourceChange, type WriteGuard } from './write-session.js';
 export { loadFhirDefinitions, allResourceTypes, isKnownResourceType } from './definitions.js';
 export { indexResource, normalizeString } from './indexer.js';

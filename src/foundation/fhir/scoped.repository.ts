@@ -6,32 +6,14 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/index.js';
-import type { StoredVersion } from './store.repository.js';
+import { toStored, type StoredVersion, type VersionRow } from './store.repository.js';
 
-interface Row {
-  resource_type: string;
-  id: string;
-  version_id: number;
-  last_updated: Date | string;
-  deleted: boolean;
-  resident_id: string | null;
-  org_unit: string | null;
-  content: string | null;
+interface Row extends VersionRow {
   allowed: boolean;
 }
 
-function toStored(row: Row): StoredVersion & { allowed: boolean } {
-  return {
-    resourceType: row.resource_type,
-    id: row.id,
-    versionId: Number(row.version_id),
-    lastUpdated: new Date(row.last_updated),
-    deleted: row.deleted,
-    residentId: row.resident_id,
-    orgUnit: row.org_unit,
-    json: row.content,
-    allowed: row.allowed,
-  };
+function toScoped(row: Row): StoredVersion & { allowed: boolean } {
+  return { ...toStored(row), allowed: row.allowed };
 }
 
 const COLUMNS = (scope: RawBuilder<boolean>) =>
@@ -41,7 +23,7 @@ const COLUMNS = (scope: RawBuilder<boolean>) =>
 /** Current version of one resource with `allowed` = the scope predicate; content only when allowed. */
 export async function readCurrentScoped(ex: Executor, resourceType: string, id: string, scope: RawBuilder<boolean>): Promise<(StoredVersion & { allowed: boolean }) | undefined> {
   const result = await sql<Row>`SELECT ${COLUMNS(scope)} FROM fhir_resource r WHERE r.resource_type = ${resourceType} AND r.id = ${id}`.execute(ex);
-  return result.rows[0] ? toStored(result.rows[0]) : undefined;
+  return result.rows[0] ? toScoped(result.rows[0]) : undefined;
 }
 
 /** One historical version with `allowed`; content only when allowed. */
@@ -49,7 +31,7 @@ export async function readVersionScoped(ex: Executor, resourceType: string, id: 
   const result = await sql<Row>`
     SELECT ${COLUMNS(scope)} FROM fhir_resource_history r
     WHERE r.resource_type = ${resourceType} AND r.id = ${id} AND r.version_id = ${versionId}`.execute(ex);
-  return result.rows[0] ? toStored(result.rows[0]) : undefined;
+  return result.rows[0] ? toScoped(result.rows[0]) : undefined;
 }
 
 /** Current, non-deleted versions of many resources of one type, only those inside the scope (for _include). */
@@ -58,7 +40,7 @@ export async function readCurrentManyScoped(ex: Executor, resourceType: string, 
   const result = await sql<Row>`
     SELECT ${COLUMNS(scope)} FROM fhir_resource r
     WHERE r.resource_type = ${resourceType} AND r.id = ANY(${[...ids]}::text[]) AND r.deleted = false AND (${scope})`.execute(ex);
-  return result.rows.map(toStored);
+  return result.rows.map(toScoped);
 }
 
 /** Versions newest first (instance, type or system history), only those inside the scope. */
@@ -78,7 +60,7 @@ export async function readHistoryScoped(
   const counts = await sql<{ n: number; allowed: number }>`
     SELECT count(*)::int AS n, count(*) FILTER (WHERE coalesce((${scope}), false))::int AS allowed FROM fhir_resource_history r WHERE ${where}`.execute(ex);
   const { n, allowed } = counts.rows[0];
-  return { versions: rows.rows.map(toStored), total: Number(allowed), denied: Number(n) - Number(allowed) };
+  return { versions: rows.rows.map(toScoped), total: Number(allowed), denied: Number(n) - Number(allowed) };
 }
 
 /**

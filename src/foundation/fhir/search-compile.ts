@@ -3,10 +3,9 @@
  * the R4 SearchParameter set of the resource type. Unknown parameters and unsupported modifiers
  * are a 400 naming the parameter (as HAPI and Medplum do), never silently ignored.
  */
-import { searchParametersOf } from './definitions.js';
+import { isKnownResourceType, searchParametersOf } from './definitions.js';
 import { INDEXED_TYPES, type IndexedType } from './indexer.js';
 import { fail } from './outcomes.js';
-import { isKnownResourceType } from './definitions.js';
 import type { SqlFilter, SqlSearch } from './search.repository.js';
 
 export const DEFAULT_COUNT = 20;

@@ -7,6 +7,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/index.js';
 import type { IndexedType } from './indexer.js';
+import { INDEX_TABLES } from './store.repository.js';
 import { dateRange, numberRange, parseReferenceValue, parseToken, splitOr, type Prefix, PREFIXES } from './search-values.js';
 import { fail } from './outcomes.js';
 
@@ -27,16 +28,6 @@ export interface SqlSearch {
   /** Extra predicate on `r` (access scope), already built. */
   scope?: RawBuilder<boolean>;
 }
-
-const TABLE: Record<IndexedType, string> = {
-  token: 'sp_token',
-  string: 'sp_string',
-  date: 'sp_date',
-  reference: 'sp_reference',
-  quantity: 'sp_quantity',
-  number: 'sp_number',
-  uri: 'sp_uri',
-};
 
 function or(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
   return parts.length === 1 ? parts[0] : sql`(${sql.join(parts, sql` OR `)})`;
@@ -158,7 +149,7 @@ function filterCondition(f: SqlFilter): RawBuilder<unknown> {
     const cond = or(splitOr(f.value).map((v) => valueCondition(f, v)));
     return f.operator === 'not' ? sql`NOT ${cond}` : cond;
   }
-  const table = sql.table(TABLE[f.type]);
+  const table = sql.table(INDEX_TABLES[f.type]);
   const owner = sql`i.resource_type = r.resource_type AND i.resource_id = r.id AND i.param = ${f.code}`;
   if (f.operator === 'missing') {
     if (f.value !== 'true' && f.value !== 'false') fail(`:missing takes true or false`, f.code);
@@ -174,7 +165,7 @@ function filterCondition(f: SqlFilter): RawBuilder<unknown> {
 function sortExpression(s: SqlSearch['sort'][number]): RawBuilder<unknown> {
   if (s.type === 'id') return sql`r.id`;
   if (s.type === 'lastUpdated') return sql`r.last_updated`;
-  const table = sql.table(TABLE[s.type]);
+  const table = sql.table(INDEX_TABLES[s.type]);
   const column = s.type === 'date' ? sql.ref(s.descending ? 'high' : 'low') : s.type === 'token' ? sql.ref('code') : s.type === 'reference' ? sql.ref('reference') : sql.ref('value');
   const agg = s.descending ? sql`max(${column})` : sql`min(${column})`;
   return sql`(SELECT ${agg} FROM ${table} i WHERE i.resource_type = r.resource_type AND i.resource_id = r.id AND i.param = ${s.code})`;

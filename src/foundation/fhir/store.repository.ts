@@ -24,7 +24,8 @@ export interface PendingWrite extends StoredVersion {
   index: IndexRows | null;
 }
 
-const INDEX_TABLES: Record<IndexedType, 'sp_token' | 'sp_string' | 'sp_date' | 'sp_reference' | 'sp_quantity' | 'sp_number' | 'sp_uri'> = {
+/** The index table of each search-parameter type. */
+export const INDEX_TABLES: Record<IndexedType, 'sp_token' | 'sp_string' | 'sp_date' | 'sp_reference' | 'sp_quantity' | 'sp_number' | 'sp_uri'> = {
   token: 'sp_token',
   string: 'sp_string',
   date: 'sp_date',
@@ -37,7 +38,8 @@ const INDEX_TABLES: Record<IndexedType, 'sp_token' | 'sp_string' | 'sp_date' | '
 /** Rows per INSERT statement: keeps bind parameters well under PostgreSQL's 65,535. */
 const CHUNK = 1000;
 
-function toStored(row: {
+/** A row of fhir_resource or fhir_resource_history with the content as JSON text. */
+export interface VersionRow {
   resource_type: string;
   id: string;
   version_id: number;
@@ -46,7 +48,10 @@ function toStored(row: {
   resident_id: string | null;
   org_unit: string | null;
   content: string | null;
-}): StoredVersion {
+}
+
+/** The store's view of a version row. */
+export function toStored(row: VersionRow): StoredVersion {
   return {
     resourceType: row.resource_type,
     id: row.id,

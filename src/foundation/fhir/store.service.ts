@@ -95,7 +95,8 @@ export class FhirStore {
   private readonly audit: AuditSink;
   private readonly clock: () => Date;
   private readonly projectors: Projector[];
-  private readonly newId: () => string;
+  /** Server-assigned ids (UUIDs unless the options give another generator): bundles take theirs here too. */
+  readonly newId: () => string;
 
   constructor(options: StoreOptions) {
     this.db = options.db;
