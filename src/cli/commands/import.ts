@@ -1,20 +1,10 @@
 /** `healthy-brain import DIR|FILE.ndjson`: bulk-load FHIR NDJSON (idempotent, resumable). */
 import { SingleBar } from 'cli-progress';
-import { createReadStream } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadFhirDefinitions } from '../../foundation/fhir/index.js';
 import { importResources, ndjsonFiles, readNdjson } from '../../foundation/ingest/index.js';
 import { createStore, loadConfig, openConfiguredDatabase } from '../../server/index.js';
-
-async function countLines(files: string[]): Promise<number> {
-  let n = 0;
-  for (const file of files) {
-    for await (const chunk of createReadStream(file)) {
-      for (let i = 0; i < (chunk as Buffer).length; i++) if ((chunk as Buffer)[i] === 10) n++;
-    }
-  }
-  return n;
-}
 
 export function registerImport(program: Command): void {
   program
@@ -27,22 +17,29 @@ export function registerImport(program: Command): void {
     .action(async (path: string, opts: { data?: string; databaseUrl?: string; batch: string }) => {
       const config = loadConfig(process.env, { dataDir: opts.data, databaseUrl: opts.databaseUrl, logLevel: 'warn' });
       const files = ndjsonFiles(path);
-      const total = await countLines(files);
+      // Progress in bytes of input read, so the files are read once rather than counted first.
+      const total = files.reduce((n, f) => n + statSync(f).size, 0);
       const database = await openConfiguredDatabase(config);
       loadFhirDefinitions();
       const { store, audit } = createStore(database.db);
-      const bar = process.stderr.isTTY ? new SingleBar({ format: 'import |{bar}| {percentage}% {value}/{total} lines | {rate} resources/s | {rejected} rejected', hideCursor: true }) : undefined;
+      const bar = process.stderr.isTTY ? new SingleBar({ format: 'import |{bar}| {percentage}% | {rate} resources/s | {rejected} rejected', hideCursor: true }) : undefined;
       bar?.start(total, 0, { rate: 0, rejected: 0 });
       let done = 0;
+      async function* counted() {
+        for await (const line of readNdjson(files)) {
+          done += Buffer.byteLength(line.text) + 1;
+          yield line;
+        }
+      }
       try {
-        const stats = await importResources(store, { actor: 'system:import' }, readNdjson(files), {
+        const stats = await importResources(store, { actor: 'system:import' }, counted(), {
           batchSize: Number(opts.batch),
           onProblem: (p) => {
             bar?.stop();
             process.stderr.write(`${p.where}: ${p.reason}\n`);
             bar?.start(total, done);
           },
-          onProgress: (s) => bar?.update((done = s.read), { rate: Math.round(s.read / Math.max(s.seconds, 0.001)), rejected: s.rejected }),
+          onProgress: (s) => bar?.update(done, { rate: Math.round(s.read / Math.max(s.seconds, 0.001)), rejected: s.rejected }),
         });
         bar?.stop();
         console.log(
