@@ -94,6 +94,17 @@ describe('indexResource (compiled FHIRPath) against indexResourceReference (medp
     expect(patient.token).toContainEqual({ param: 'gender', system: null, code: 'male' });
     expect(patient.reference).toContainEqual({ param: 'general-practitioner', target_type: 'Practitioner', target_id: 'p1', reference: 'Practitioner/p1' });
     expect(observation.quantity).toContainEqual({ param: 'value-quantity', value: 120, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' });
-    expect(observation.reference).toContainEqual({ param: 'patient', target_type: 'Patient', target_id: '1', reference: 'Patient/1' });
+    expect(observation.reference).toContainEqual({ param: 'subject', target_type: 'Patient', target_id: '1', reference: 'Patient/1' });
+  });
+
+  it('does not store parameters whose rows another parameter already has (param-storage.ts)', () => {
+    const [patient, observation] = edgeCases.map((r) => indexResource(r));
+    // Observation.patient = subject where the target is a Patient; combo-code = code | component.code.
+    expect(observation.reference.map((r) => r.param)).not.toContain('patient');
+    expect(observation.token.map((r) => r.param)).not.toContain('combo-code');
+    expect(observation.token.map((r) => r.param)).toContain('code');
+    // Patient.phonetic has the same expression as Patient.name.
+    expect(patient.string.map((r) => r.param)).not.toContain('phonetic');
+    expect(patient.string.map((r) => r.param)).toContain('name');
   });
 });

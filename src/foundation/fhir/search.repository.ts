@@ -10,6 +10,7 @@ import type { IndexedType } from './indexer.js';
 import { INDEX_TABLES } from './store.repository.js';
 import { dateRange, numberRange, parseReferenceValue, parseToken, splitOr, type Prefix, PREFIXES } from './search-values.js';
 import { fail } from './outcomes.js';
+import { paramStorage } from './param-storage.js';
 
 export interface SqlFilter {
   code: string;
@@ -143,14 +144,21 @@ function numberCondition(prefix: Prefix, n: { value: number; low: number; high: 
   }
 }
 
-function filterCondition(f: SqlFilter): RawBuilder<unknown> {
+/** The index rows of parameter `code` (its own, or those of the parameters that answer it: param-storage.ts). */
+function paramRows(resourceType: string, code: string): RawBuilder<unknown> {
+  const { params, targetType } = paramStorage(resourceType, code);
+  const param = params.length === 1 ? sql`i.param = ${params[0]}` : sql`i.param IN (${sql.join(params)})`;
+  return targetType ? sql`${param} AND i.target_type = ${targetType}` : param;
+}
+
+function filterCondition(resourceType: string, f: SqlFilter): RawBuilder<unknown> {
   if (f.type === 'id' || f.type === 'lastUpdated') {
     if (f.operator === 'missing') return f.value === 'true' ? sql`false` : sql`true`;
     const cond = or(splitOr(f.value).map((v) => valueCondition(f, v)));
     return f.operator === 'not' ? sql`NOT ${cond}` : cond;
   }
   const table = sql.table(INDEX_TABLES[f.type]);
-  const owner = sql`i.resource_type = r.resource_type AND i.resource_id = r.id AND i.param = ${f.code}`;
+  const owner = sql`i.resource_type = r.resource_type AND i.resource_id = r.id AND ${paramRows(resourceType, f.code)}`;
   if (f.operator === 'missing') {
     if (f.value !== 'true' && f.value !== 'false') fail(`:missing takes true or false`, f.code);
     const exists = sql`EXISTS (SELECT 1 FROM ${table} i WHERE ${owner})`;
@@ -162,25 +170,25 @@ function filterCondition(f: SqlFilter): RawBuilder<unknown> {
   return f.operator === 'not' ? sql`NOT ${match}` : match;
 }
 
-function sortExpression(s: SqlSearch['sort'][number]): RawBuilder<unknown> {
+function sortExpression(resourceType: string, s: SqlSearch['sort'][number]): RawBuilder<unknown> {
   if (s.type === 'id') return sql`r.id`;
   if (s.type === 'lastUpdated') return sql`r.last_updated`;
   const table = sql.table(INDEX_TABLES[s.type]);
   const column = s.type === 'date' ? sql.ref(s.descending ? 'high' : 'low') : s.type === 'token' ? sql.ref('code') : s.type === 'reference' ? sql.ref('reference') : sql.ref('value');
   const agg = s.descending ? sql`max(${column})` : sql`min(${column})`;
-  return sql`(SELECT ${agg} FROM ${table} i WHERE i.resource_type = r.resource_type AND i.resource_id = r.id AND i.param = ${s.code})`;
+  return sql`(SELECT ${agg} FROM ${table} i WHERE i.resource_type = r.resource_type AND i.resource_id = r.id AND ${paramRows(resourceType, s.code)})`;
 }
 
 function whereClause(q: SqlSearch): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`r.resource_type = ${q.resourceType}`, sql`r.deleted = false`];
-  for (const f of q.filters) conds.push(filterCondition(f));
+  for (const f of q.filters) conds.push(filterCondition(q.resourceType, f));
   if (q.scope) conds.push(q.scope);
   return sql.join(conds, sql` AND `);
 }
 
 /** One page of matches: ids, owning resident and JSON text, in the requested order. */
 export async function searchPage(ex: Executor, q: SqlSearch): Promise<{ id: string; residentId: string | null; json: string }[]> {
-  const order = [...q.sort.map((s) => sql`${sortExpression(s)} ${s.descending ? sql`DESC NULLS LAST` : sql`ASC NULLS LAST`}`), sql`r.id ASC`];
+  const order = [...q.sort.map((s) => sql`${sortExpression(q.resourceType, s)} ${s.descending ? sql`DESC NULLS LAST` : sql`ASC NULLS LAST`}`), sql`r.id ASC`];
   const result = await sql<{ id: string; residentId: string | null; json: string }>`
     SELECT r.id, r.resident_id AS "residentId", r.content::text AS json FROM fhir_resource r
     WHERE ${whereClause(q)}
@@ -197,17 +205,20 @@ export async function searchCount(ex: Executor, q: SqlSearch): Promise<number> {
 
 /** Targets of `param` references from the given resources (for _include). */
 export async function includeTargets(ex: Executor, resourceType: string, ids: readonly string[], param: string, targetType?: string): Promise<{ type: string; id: string }[]> {
-  if (ids.length === 0) return [];
+  const storage = paramStorage(resourceType, param);
+  if (ids.length === 0 || (targetType && storage.targetType && targetType !== storage.targetType)) return [];
+  const target = targetType ?? storage.targetType;
   const result = await sql<{ target_type: string; target_id: string }>`
     SELECT DISTINCT target_type, target_id FROM sp_reference
-    WHERE resource_type = ${resourceType} AND param = ${param} AND resource_id IN (${sql.join(ids)})
-      AND target_id IS NOT NULL AND target_type IS NOT NULL ${targetType ? sql`AND target_type = ${targetType}` : sql``}`.execute(ex);
+    WHERE resource_type = ${resourceType} AND param IN (${sql.join(storage.params)}) AND resource_id IN (${sql.join(ids)})
+      AND target_id IS NOT NULL AND target_type IS NOT NULL ${target ? sql`AND target_type = ${target}` : sql``}`.execute(ex);
   return result.rows.map((r) => ({ type: r.target_type, id: r.target_id }));
 }
 
 /**
  * Resources of `sourceType` whose `param` refers to any of the targets (for _revinclude and
- * $everything), limited to the access `scope` predicate on `r` when one is given.
+ * $everything), limited to the access `scope` predicate on `r` when one is given. `params` are
+ * stored parameter codes (param-storage.ts `storedParams`).
  */
 export async function referencingResources(
   ex: Executor,

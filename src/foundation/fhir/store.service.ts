@@ -15,6 +15,7 @@ import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from '.
 import { outsideScope, readCurrentManyScoped, readCurrentScoped, readHistoryScoped, readVersionScoped } from './scoped.repository.js';
 import { compileSearch, type CompiledSearch } from './search-compile.js';
 import { includeTargets, referencingResources, searchCount, searchPage } from './search.repository.js';
+import { paramStorage } from './param-storage.js';
 import { readCurrent, readCurrentByKeys, readCurrentMany, readHistory, readVersion, type StoredVersion } from './store.repository.js';
 import { assertId, assertResourceType, validateInput } from './validate.js';
 import { WriteSession, type Projector, type WriteGuard } from './write-session.js';
@@ -353,7 +354,9 @@ export class FhirStore {
       }
     }
     for (const rev of search.revInclude) {
-      for (const r of await referencingResources(ex, [rev.resourceType], [rev.searchParam], resourceType, ids, scope)) add(r);
+      const storage = paramStorage(rev.resourceType, rev.searchParam);
+      if (storage.targetType && storage.targetType !== resourceType) continue; // e.g. Encounter:practitioner from a Patient search
+      for (const r of await referencingResources(ex, [rev.resourceType], storage.params, resourceType, ids, scope)) add(r);
     }
     return out;
   }
