@@ -1,10 +1,12 @@
 /**
  * `npm run bench:fhir`: FHIR store figures for docs/benchmarks.md, on PGlite and PostgreSQL.
- *   1. transaction-bundle ingest (Synthea patient bundles, copied with fresh ids), resources/s
- *   2. bulk load up to --patients Patients (transaction bundles of 1,000)
+ *   1. transaction-bundle ingest (Synthea patient bundles, copied with fresh ids), resources/s,
+ *      one client after another (sequential) and --clients at once (as several facility systems push)
+ *   2. bulk load up to --patients Patients (transaction bundles of 1,000), names drawn by the
+ *      simulator's Chinese name frequencies (so an exact-name search matches as many as in a district)
  *   3. reads: GET Patient/{id}, autocannon, 32 connections, 10 s → req/s
  *   4. searches: a mix of common queries, sequential → p50/p95 ms
- * Usage: npm run bench:fhir -- [--db pglite|postgres|both] [--patients 100000] [--bundles 150]
+ * Usage: npm run bench:fhir -- [--db pglite|postgres|both] [--patients 100000] [--bundles 150] [--clients 4]
  * The server runs as its own process (the built CLI), as in production.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -14,6 +16,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { drawGivenName, drawSurname } from '../src/simulate/names.js';
+import { Rng } from '../src/simulate/random.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -22,6 +26,7 @@ const arg = (name: string, fallback: string) => {
 };
 const PATIENTS = Number(arg('patients', '100000'));
 const BUNDLES = Number(arg('bundles', '150'));
+const CLIENTS = Number(arg('clients', '4'));
 const DB = arg('db', 'both');
 const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const SYNTHEA = join(import.meta.dirname, '../../shared/fixtures/synthea');
@@ -75,8 +80,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-const FAMILY = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞'];
+/** Patient i's sex, birth year and name (the simulator's name frequencies, seeded by i). */
+function person(i: number): { sex: 'male' | 'female'; year: number; family: string; given: string } {
+  const rng = new Rng(i + 1);
+  const sex = i % 2 ? 'male' : 'female';
+  const year = 1930 + (i % 90);
+  return { sex, year, family: drawSurname(rng), given: drawGivenName(rng, sex, year) };
+}
 
 async function run(kind: 'pglite' | 'postgres') {
   const port = 18000 + Math.floor(Math.random() * 1000);
@@ -113,16 +123,24 @@ async function run(kind: 'pglite' | 'postgres') {
     const files = readdirSync(SYNTHEA).filter((f) => f.endsWith('.json'));
     for (const f of files.filter((f) => /^(hospital|practitioner)Information/.test(f)).sort().reverse()) await post(base, JSON.parse(readFileSync(join(SYNTHEA, f), 'utf8')));
     const patientTexts = files.filter((f) => !/Information/.test(f)).map((f) => readFileSync(join(SYNTHEA, f), 'utf8'));
-    let resources = 0;
-    const t0 = performance.now();
-    for (let i = 0; i < BUNDLES; i++) {
-      const bundle = freshCopy(patientTexts[i % patientTexts.length]);
-      resources += bundle.entry.length;
-      await post(base, bundle);
-    }
-    const ingestSeconds = (performance.now() - t0) / 1000;
-    result.bundleIngestResourcesPerSecond = Math.round(resources / ingestSeconds);
-    result.bundleResources = resources;
+    const ingest = async (clients: number) => {
+      let resources = 0;
+      let next = 0;
+      const t0 = performance.now();
+      const client = async () => {
+        for (let i = next++; i < BUNDLES; i = next++) {
+          const bundle = freshCopy(patientTexts[i % patientTexts.length]);
+          resources += bundle.entry.length;
+          await post(base, bundle);
+        }
+      };
+      await Promise.all(Array.from({ length: clients }, client));
+      return { resources, perSecond: Math.round(resources / ((performance.now() - t0) / 1000)) };
+    };
+    const sequential = await ingest(1);
+    result.bundleIngestResourcesPerSecond = sequential.perSecond;
+    result[`bundleIngest${CLIENTS}ClientsPerSecond`] = (await ingest(CLIENTS)).perSecond;
+    result.bundleResources = sequential.resources;
 
     // 2. Bulk patients.
     const ids: string[] = [];
@@ -132,13 +150,13 @@ async function run(kind: 'pglite' | 'postgres') {
       const size = Math.min(1000, PATIENTS - n);
       const entry = Array.from({ length: size }, (_, k) => {
         const i = n + k;
-        const year = 1930 + (i % 90);
+        const { sex, year, family, given } = person(i);
         return {
           resource: {
             resourceType: 'Patient',
             identifier: [{ system: 'urn:oid:2.16.156.10011.1.3', value: `bench-${i}` }],
-            name: [{ text: `${FAMILY[i % 20]}${GIVEN[(i * 7) % 20]}`, family: FAMILY[i % 20], given: [GIVEN[(i * 7) % 20]] }],
-            gender: i % 2 ? 'male' : 'female',
+            name: [{ text: `${family}${given}`, family, given: [given] }],
+            gender: sex,
             birthDate: `${year}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
             telecom: [{ system: 'phone', value: `138${String(i).padStart(8, '0')}` }],
             address: [{ text: `浙江省杭州市萧山区第${i % 500}村`, city: '杭州市', district: '萧山区' }],
@@ -169,10 +187,10 @@ async function run(kind: 'pglite' | 'postgres') {
     // 4. Searches.
     const queries = (i: number) => [
       `Patient?identifier=urn:oid:2.16.156.10011.1.3|bench-${(i * 37) % PATIENTS}`,
-      `Patient?name=${encodeURIComponent(FAMILY[i % 20] + GIVEN[(i * 3) % 20])}&_count=20`,
+      `Patient?name=${encodeURIComponent(person(i * 13).family + person(i * 13).given)}&_count=20`,
       `Patient?birthdate=${1930 + (i % 90)}-0${(i % 9) + 1}&gender=female`,
       `Patient?phone=138${String((i * 101) % PATIENTS).padStart(8, '0')}`,
-      `Patient?family=${encodeURIComponent(FAMILY[i % 20])}&birthdate=ge1980&_count=20`,
+      `Patient?family=${encodeURIComponent(person(i * 17).family)}&birthdate=ge1980&_count=20`,
       `Observation?code=http://loinc.org|8302-2&_count=20`,
       `Condition?code=${['44054006', '59621000', '15777000', '162864005'][i % 4]}&_count=20`,
     ];
