@@ -3,7 +3,10 @@
  * Dependencies are passed in, so tests can give the app a PGlite database and a fixed clock.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { AccessService, accessRoutes } from '../foundation/access/index.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessService, accessRoutes, type Principal } from '../foundation/access/index.js';
+import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
 import { chronicRoutes } from '../healthmgmt/index.js';
 import { createStore } from './modules.js';
@@ -22,12 +25,16 @@ export interface AppOptions {
   jwtSecret?: string;
   /** Access-token lifetime in seconds (default 900). */
   accessTokenSeconds?: number;
+  /** Where $import bodies wait for their job (default: the system temp directory). */
+  importDir?: string;
 }
 
 export interface App {
   app: FastifyInstance;
   store: FhirStore;
   access: AccessService;
+  /** Background jobs of FHIR $import. */
+  imports: ImportJobs;
   close(): Promise<void>;
 }
 
@@ -52,12 +59,24 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Every /fhir route but the CapabilityStatement needs a Bearer token (issue 8); the context
   // carries the user and their compiled scope into the store.
   const contexts = new WeakMap<FastifyRequest, RequestContext>();
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  // Bulk $import jobs run with their submitter's rights (saved with the job, without break-the-glass grants).
+  const imports = new ImportJobs({
+    db: options.db,
+    store,
+    dir: options.importDir ?? join(tmpdir(), 'healthy-brain-import'),
+    clock: options.clock,
+    contextOf: (saved) => access.contextOf({ ...(saved as Principal), breakGlass: [] }),
+    onError: (err) => app.log.error({ err }, 'import job failed'),
+  });
   await app.register(
     async (fhir) => {
       fhir.addHook('onRequest', async (request) => {
         if (request.routeOptions.url === '/fhir/metadata') return;
         try {
-          contexts.set(request, access.contextOf((await access.authenticate(request.headers.authorization)).principal));
+          const { principal } = await access.authenticate(request.headers.authorization);
+          principals.set(request, principal);
+          contexts.set(request, access.contextOf(principal));
         } catch (err) {
           await access.audit('anonymous', 'request', 'unauthenticated', `${request.method} ${request.routeOptions.url ?? ''}`);
           throw err;
@@ -73,6 +92,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
           return ctx;
         },
       });
+      await importRoutes(fhir, {
+        jobs: imports,
+        baseUrl: options.baseUrl,
+        owner: (request) => {
+          const principal = principals.get(request);
+          if (!principal) throw new Error('request reached $import without authentication');
+          return { id: `${principal.kind}:${principal.id}`, saved: { ...principal, breakGlass: [] } };
+        },
+      });
     },
     { prefix: '/fhir' },
   );
@@ -85,11 +113,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
   await registerWeb(app);
+  await imports.resume();
   return {
+    imports,
     app,
     store,
     access,
     close: async () => {
+      await imports.close();
       await app.close();
       await store.settle();
       await audit.close();
