@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:district`: generate a district with the simulator and load it with the bulk
+ * importer, on PostgreSQL and PGlite (issue 3). Reports per step the time, resources/s and peak
+ * memory (VmHWM of the process), and on PostgreSQL the physical limit measured in the same run:
+ * `COPY` of the same NDJSON lines into a bare one-column jsonb table, so the import rate can be
+ * read as a share of what the database could take at best.
+ *
+ * Usage: npm run bench:district -- [--residents 100000] [--years 2] [--seed 1] [--db both|postgres|pglite]
+ *        [--pg postgres://postgres@127.0.0.1:5432/postgres]
+ * The simulator and the importer run as the real CLI, each in its own process.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const RESIDENTS = arg('residents', '100000');
+const YEARS = arg('years', '2');
+const SEED = arg('seed', '1');
+const DB = arg('db', 'both');
+const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
+const CLI = join(import.meta.dirname, '../bin/healthy-brain.js');
+
+/** Runs the CLI; returns its output, wall seconds and peak resident memory (MiB, from /proc VmHWM). */
+async function runCli(cliArgs: string[]): Promise<{ stdout: string; seconds: number; peakMiB: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, ...cliArgs], { env: { ...process.env, HB_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let peakKiB = 0;
+  const sample = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakKiB = Math.max(peakKiB, Number(m[1]));
+    } catch {
+      // the process has ended
+    }
+  };
+  const timer = setInterval(sample, 200);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`healthy-brain ${cliArgs[0]} exited with ${code}: ${stderr.slice(-500)}`);
+  return { stdout, seconds: (performance.now() - started) / 1000, peakMiB: Math.round(peakKiB / 1024) };
+}
+
+function ndjsonFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.ndjson')).map((f) => join(dir, f));
+}
+
+function countLines(files: string[]): number {
+  let n = 0;
+  for (const f of files) {
+    const text = readFileSync(f);
+    for (let i = 0; i < text.length; i++) if (text[i] === 10) n++;
+  }
+  return n;
+}
+
+async function createDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
+
+/**
+ * The physical limit: every NDJSON line COPYed into `copy_baseline (content jsonb)`. CSV format
+ * with quote and delimiter bytes that never occur in JSON text, so each line goes in untouched.
+ */
+async function copyBaseline(url: string, files: string[]): Promise<{ lines: number; seconds: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('CREATE TABLE copy_baseline (content jsonb NOT NULL)');
+  const started = performance.now();
+  for (const f of files) {
+    const stream = client.query(copyFrom(`COPY copy_baseline (content) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`));
+    // Blank lines would be NULLs: drop them as the importer does.
+    const skipBlank = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        done(null, chunk.toString('utf8').replace(/\n{2,}/g, '\n'));
+      },
+    });
+    await pipeline(createReadStream(f), skipBlank, stream);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const lines = Number((await client.query('SELECT count(*) AS n FROM copy_baseline')).rows[0].n);
+  await client.end();
+  return { lines, seconds };
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+console.log(`bench:district — ${new Date().toISOString()} — ${machine}`);
+console.log(`residents: ${RESIDENTS}, years: ${YEARS}, seed: ${SEED}`);
+
+const out = mkdtempSync(join(tmpdir(), 'hb-district-'));
+const rows: Record<string, string | number>[] = [];
+try {
+  const sim = await runCli(['simulate', '--residents', RESIDENTS, '--years', YEARS, '--seed', SEED, '--out', out]);
+  const files = ndjsonFiles(out);
+  const resources = countLines(files);
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  rows.push({ step: 'simulate', database: '-', resources, seconds: Number(sim.seconds.toFixed(1)), perSecond: Math.round(resources / sim.seconds), peakMiB: sim.peakMiB, ofCopy: '' });
+  console.log(`simulated ${resources} resources (${(bytes / 2 ** 20).toFixed(0)} MiB NDJSON)`);
+
+  for (const kind of DB === 'both' ? (['postgres', 'pglite'] as const) : [DB as 'postgres' | 'pglite']) {
+    const name = `hb_district_${Date.now()}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'hb-district-db-'));
+    const url = kind === 'postgres' ? await createDatabase(name) : undefined;
+    try {
+      const target = url ? ['--database-url', url] : ['--data', dataDir];
+      const imp = await runCli(['import', out, ...target]);
+      const m = /read (\d+), created (\d+).* rejected (\d+) in ([\d.]+) s/.exec(imp.stdout);
+      if (!m) throw new Error(`unexpected import output: ${imp.stdout.slice(-300)}`);
+      const importSeconds = Number(m[4]);
+      const rate = Math.round(Number(m[1]) / importSeconds);
+      let ofCopy = '';
+      if (url) {
+        const copy = await copyBaseline(url, files);
+        const copyRate = Math.round(copy.lines / copy.seconds);
+        rows.push({ step: 'COPY baseline', database: kind, resources: copy.lines, seconds: Number(copy.seconds.toFixed(1)), perSecond: copyRate, peakMiB: '', ofCopy: '100 %' });
+        ofCopy = `${((rate / copyRate) * 100).toFixed(1)} %`;
+      }
+      rows.push({ step: 'import', database: kind, resources: Number(m[2]), seconds: Number(importSeconds.toFixed(1)), perSecond: rate, peakMiB: imp.peakMiB, ofCopy, ...(Number(m[3]) > 0 ? { rejected: Number(m[3]) } : {}) });
+    } finally {
+      if (url) await dropDatabase(name);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+console.table(rows);
+console.log(JSON.stringify(rows));
