@@ -11,6 +11,7 @@ import { registerImport } from './commands/import.js';
 import { registerUser } from './commands/user.js';
 import { registerAdherence } from './commands/adherence.js';
 import { registerMpi } from './commands/mpi.js';
+import { registerSurveillance } from './commands/surveillance.js';
 
 /** Builds the commander program with every sub-command registered. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerUser(program);
   registerAdherence(program);
   registerMpi(program);
+  registerSurveillance(program);
   return program;
 }
 

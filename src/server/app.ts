@@ -9,6 +9,7 @@ import { AccessService, accessRoutes, type Principal } from '../foundation/acces
 import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
 import { chronicRoutes } from '../healthmgmt/index.js';
+import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
 import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
   accessTokenSeconds?: number;
   /** Where $import bodies wait for their job (default: the system temp directory). */
   importDir?: string;
+  /** Daily surveillance run at HH:MM (UTC+8) for the previous day (HB_SURVEILLANCE_RUN_AT); absent or "off" = no scheduled run. */
+  surveillanceRunAt?: string;
 }
 
 export interface App {
@@ -111,6 +114,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
       authorizeOrgUnit: async (request, orgUnit) => access.authorizeAggregate((await access.authenticate(request.headers.authorization)).principal, orgUnit),
     }),
   );
+  await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock }));
+  let scheduler: Scheduler | undefined;
+  if (options.surveillanceRunAt && options.surveillanceRunAt !== 'off') {
+    scheduler = startScheduler({
+      db: options.db,
+      at: options.surveillanceRunAt,
+      clock: options.clock,
+      onRun: (r, err) => (r ? app.log.info({ surveillance: { date: r.date, series: r.series, signals: r.signals, newSignals: r.newSignals, seconds: r.seconds } }, 'surveillance run') : app.log.error({ err }, 'surveillance run failed')),
+    });
+  }
   app.get('/healthz', async () => ({ status: 'ok' }));
   await registerWeb(app);
   await imports.resume();
@@ -120,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     store,
     access,
     close: async () => {
+      await scheduler?.stop();
       await imports.close();
       await app.close();
       await store.settle();

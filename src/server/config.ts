@@ -23,6 +23,8 @@ const schema = z.object({
   jwtSecret: z.string().min(32, 'must have at least 32 characters').optional(),
   /** Access-token lifetime in seconds. */
   accessTokenSeconds: z.coerce.number().int().min(30).max(86400).default(900),
+  /** Daily outbreak-detection run at HH:MM China Standard Time for the previous day, or "off". */
+  surveillanceRunAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('01:00'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -44,6 +46,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     poolSize: env.HB_POOL_SIZE,
     jwtSecret: env.HB_JWT_SECRET,
     accessTokenSeconds: env.HB_ACCESS_TOKEN_SECONDS,
+    surveillanceRunAt: env.HB_SURVEILLANCE_RUN_AT,
   };
   const merged: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fromEnv)) if (v !== undefined && v !== '') merged[k] = v;

@@ -6,12 +6,14 @@ import type { Migration } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
 import { chronicMigration, chronicProjector } from '../healthmgmt/index.js';
+import { caseProjector, surveillanceMigration } from '../publichealth/index.js';
 
 export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
   '0100-healthmgmt-chronic-projections': chronicMigration,
+  '0200-publichealth-surveillance': surveillanceMigration,
 };
 
-export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector];
+export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector];
 
 /** The store with every domain projector: the one way the server, the CLI and seeding open it. */
 export function createStore(db: Database, options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[] } = {}): { store: FhirStore; audit: AuditSink } {

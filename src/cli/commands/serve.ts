@@ -14,7 +14,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: { port?: string; host?: string; data?: string; databaseUrl?: string; demo?: boolean }) => {
       const config = loadConfig(process.env, { port: opts.port, host: opts.host, dataDir: opts.data, databaseUrl: opts.databaseUrl });
       const database = await openConfiguredDatabase(config);
-      const { app, store, access, close } = await buildApp({ db: database.db, logLevel: config.logLevel, baseUrl: config.baseUrl, jwtSecret: config.jwtSecret, accessTokenSeconds: config.accessTokenSeconds });
+      const { app, store, access, close } = await buildApp({ db: database.db, logLevel: config.logLevel, baseUrl: config.baseUrl, jwtSecret: config.jwtSecret, accessTokenSeconds: config.accessTokenSeconds, surveillanceRunAt: config.surveillanceRunAt });
       if (opts.demo && config.demoResidents > 0 && (await isEmpty(database.db))) {
         process.stderr.write(`Empty database: seeding a demo district of ${config.demoResidents} residents over ${config.demoYears} years (HB_DEMO_RESIDENTS=0 skips this)\n`);
         const stats = await seedDemoDistrict(store, { residents: config.demoResidents, years: config.demoYears, progress: true });
