@@ -2,12 +2,13 @@
  * Chronic-care projections and indicators against an independent count over the same simulated
  * FHIR resources: the SQL over projections must agree with a direct reading of the resources.
  */
-import type { Condition, Encounter, Observation, Resource } from '@medplum/fhirtypes';
+import type { Condition, Encounter, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore } from '../src/foundation/fhir/index.js';
 import { BatchImporter } from '../src/foundation/ingest/index.js';
-import { chronicIndicators, monthsBefore } from '../src/healthmgmt/index.js';
+import { sql } from 'kysely';
+import { chronicIndicators, monthsBefore, refreshIndicatorRollup, refreshRegistry, rolledUpIndicators } from '../src/healthmgmt/index.js';
 import { DOMAIN_MIGRATIONS, DOMAIN_PROJECTORS } from '../src/server/modules.js';
 import { simulateDistrict } from '../src/simulate/index.js';
 
@@ -53,9 +54,12 @@ function expected(district: string) {
   const d3 = monthsBefore(ASOF, 3);
   const d12 = monthsBefore(ASOF, 12);
   const lastVisit = new Map<string, string>();
-  const lastBp = new Map<string, { day: string; ok: boolean }>();
+  const visitDays = new Map<string, Set<string>>();
+  const lastBp = new Map<string, { day: string; ok: boolean; okNational: boolean }>();
+  const birth = new Map(resources.filter((r): r is Patient => r.resourceType === 'Patient').map((p) => [p.id as string, p.birthDate ?? '']));
   const see = (pid: string, day: string) => {
     if (day <= ASOF && (!lastVisit.has(pid) || day > lastVisit.get(pid)!)) lastVisit.set(pid, day);
+    if (day <= ASOF && day > d12) visitDays.set(pid, (visitDays.get(pid) ?? new Set()).add(day));
   };
   for (const e of resources.filter((r): r is Encounter => r.resourceType === 'Encounter')) see(ref(e.subject?.reference), (e.period?.start ?? '').slice(0, 10));
   for (const o of resources.filter((r): r is Observation => r.resourceType === 'Observation')) {
@@ -67,20 +71,27 @@ function expected(district: string) {
     const sbp = o.component?.find((c) => c.code?.coding?.[0]?.code === '8480-6')?.valueQuantity?.value ?? 0;
     const dbp = o.component?.find((c) => c.code?.coding?.[0]?.code === '8462-4')?.valueQuantity?.value ?? 0;
     if (!(sbp >= 60 && sbp <= 300 && dbp >= 30 && dbp <= 200 && sbp > dbp)) continue;
-    if (!lastBp.has(pid) || day > lastBp.get(pid)!.day) lastBp.set(pid, { day, ok: sbp < 140 && dbp < 90 });
+    // National standard: < 150/90 from the 65th birthday (BPHS Standard 2017).
+    const b = birth.get(pid) ?? '';
+    const aged65 = b !== '' && day >= `${Number(b.slice(0, 4)) + 65}${b.slice(4)}`;
+    if (!lastBp.has(pid) || day > lastBp.get(pid)!.day) lastBp.set(pid, { day, ok: sbp < 140 && dbp < 90, okNational: dbp < 90 && sbp < (aged65 ? 150 : 140) });
   }
   let underCare = 0;
   let controlled = 0;
+  let controlledNational = 0;
   let lost = 0;
+  let standard = 0;
   for (const [pid, onset] of since) {
     const seen12 = (lastVisit.get(pid) ?? '') > d12;
     if (!seen12) lost++;
+    if (seen12 && (visitDays.get(pid)?.size ?? 0) >= 4) standard++;
     if (onset <= d3 && seen12) {
       underCare++;
       if (lastBp.get(pid)?.ok) controlled++;
+      if (lastBp.get(pid)?.okNational) controlledNational++;
     }
   }
-  return { registered: since.size, underCare, controlled, lost };
+  return { registered: since.size, underCare, controlled, controlledNational, lost, standard };
 }
 
 describe('chronic-care indicators', () => {
@@ -94,7 +105,36 @@ describe('chronic-care indicators', () => {
     expect(row.controlled).toBe(want.controlled);
     expect(row.lostToFollowUp).toBe(want.lost);
     expect(row.controlRate).toBeCloseTo(want.controlled / want.underCare, 12);
+    // The national 65+ target can only add controlled patients, and here it does.
+    expect(row.controlledNational).toBe(want.controlledNational);
+    expect(want.controlledNational).toBeGreaterThanOrEqual(want.controlled);
+    expect(row.managedInYear).toBe(want.registered - want.lost);
+    expect(row.standardManaged).toBe(want.standard);
+    expect(row.standardManaged).toBeGreaterThan(0);
     expect(row.medicationService).toBeGreaterThan(0);
+  });
+
+  it('name both BP targets: 145/85 at 65 or over is controlled nationally, not by Simple\'s < 140/90', async () => {
+    const district = ORG(resources.find((r) => r.resourceType === 'Patient')!)!.slice(0, 6);
+    const d3 = monthsBefore(ASOF, 3);
+    const elder = await sql<{ resident_id: string }>`SELECT c.resident_id FROM proj_condition c JOIN proj_resident p ON p.resource_id = c.resident_id
+      WHERE c.category = 'hypertension' AND c.active AND c.onset <= ${d3} AND p.birth_date <= ${monthsBefore(ASOF, 12 * 66)} ORDER BY c.resident_id LIMIT 1`.execute(opened.db);
+    const pid = elder.rows[0].resident_id;
+    const bp: Observation = {
+      resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }] }, subject: { reference: `Patient/${pid}` }, effectiveDateTime: ASOF,
+      component: [
+        { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 145, unit: 'mm[Hg]' } },
+        { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 85, unit: 'mm[Hg]' } },
+      ],
+    };
+    const created = await store.create({ actor: 't' }, bp);
+    resources.push(JSON.parse(created.version.json!) as Observation);
+    const [row] = await chronicIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF });
+    const want = expected(district);
+    expect(row.controlled).toBe(want.controlled);
+    expect(row.controlledNational).toBe(want.controlledNational);
+    expect(row.controlledNational).toBeGreaterThan(row.controlled);
+    expect(row.controlledNational + row.uncontrolledNational).toBe(row.controlled + row.uncontrolled);
   });
 
   it('break down by village and add up to the district', async () => {
@@ -122,6 +162,39 @@ describe('chronic-care indicators', () => {
     const after = (await chronicIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF }))[0];
     expect(after.controlled).toBeLessThanOrEqual(before.controlled);
     expect(after.controlled + after.uncontrolled + after.visitedNoMeasure + after.missedVisits).toBe(after.underCare);
+  });
+});
+
+describe('village rollup', () => {
+  it('sums to the live figures for the district, its towns and villages', async () => {
+    const district = ORG(resources.find((r) => r.resourceType === 'Patient')!)!.slice(0, 6);
+    for (const condition of ['hypertension', 'diabetes'] as const) {
+      expect(await rolledUpIndicators(opened.db, { orgUnit: district, condition, asOf: ASOF })).toBeNull();
+      const villages = await refreshIndicatorRollup(opened.db, { orgUnit: district, condition, asOf: ASOF, now: new Date() });
+      expect(villages).toBeGreaterThan(1);
+      for (const groupLength of [6, 9, 12]) {
+        const live = await chronicIndicators(opened.db, { orgUnit: district, condition, asOf: ASOF, groupLength });
+        const rolled = await rolledUpIndicators(opened.db, { orgUnit: district, condition, asOf: ASOF, groupLength });
+        expect(rolled!.rows).toEqual(live);
+      }
+    }
+  });
+});
+
+describe('chronic registry maintained in the write transaction', () => {
+  it('equals a full recomputation after a batched import, and holds every diagnosed resident', async () => {
+    const snapshot = async () =>
+      (await sql<Record<string, unknown>>`SELECT * FROM chronic_registry ORDER BY resident_id, category`.execute(opened.db)).rows.map((r) => JSON.stringify(r));
+    const incremental = await snapshot();
+    expect(incremental.length).toBeGreaterThan(20);
+    const residents = (await sql<{ resident_id: string }>`SELECT DISTINCT resident_id FROM proj_resident`.execute(opened.db)).rows.map((r) => r.resident_id);
+    await opened.db.transaction().execute((trx) => refreshRegistry(trx, residents));
+    expect(await snapshot()).toEqual(incremental);
+    const missing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM proj_condition c WHERE c.active
+      AND NOT EXISTS (SELECT 1 FROM chronic_registry r WHERE r.resident_id = c.resident_id AND r.category = c.category)`.execute(opened.db);
+    expect(Number(missing.rows[0].n)).toBe(0);
+    const statuses = await sql<{ status: string }>`SELECT DISTINCT CASE WHEN deceased IS NOT NULL THEN 'dead' WHEN urgent THEN 'urgent' ELSE control END AS status FROM chronic_registry`.execute(opened.db);
+    expect(statuses.rows.map((r) => r.status)).toEqual(expect.arrayContaining(['controlled', 'uncontrolled']));
   });
 });
 

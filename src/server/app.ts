@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AccessService, accessRoutes, type Principal } from '../foundation/access/index.js';
 import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
-import { chronicRoutes } from '../healthmgmt/index.js';
+import { chronicCareRoutes, chronicRoutes, medicationRoutes } from '../healthmgmt/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
 import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
@@ -114,6 +114,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       authorizeOrgUnit: async (request, orgUnit) => access.authorizeAggregate((await access.authenticate(request.headers.authorization)).principal, orgUnit),
     }),
   );
+  const chronicContext = async (request: FastifyRequest) => access.contextOf((await access.authenticate(request.headers.authorization)).principal);
+  await app.register(async (api) => chronicCareRoutes(api, { store, clock: options.clock, context: chronicContext }));
+  await app.register(async (api) => medicationRoutes(api, { store, clock: options.clock, context: chronicContext }));
   await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock }));
   let scheduler: Scheduler | undefined;
   if (options.surveillanceRunAt && options.surveillanceRunAt !== 'off') {

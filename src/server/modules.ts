@@ -5,11 +5,12 @@
 import type { Migration } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
-import { chronicMigration, chronicProjector } from '../healthmgmt/index.js';
+import { chronicMigration, chronicProjector, chronicRegistryMigration } from '../healthmgmt/index.js';
 import { caseProjector, surveillanceMigration } from '../publichealth/index.js';
 
 export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
   '0100-healthmgmt-chronic-projections': chronicMigration,
+  '0101-healthmgmt-chronic-registry': chronicRegistryMigration,
   '0200-publichealth-surveillance': surveillanceMigration,
 };
 

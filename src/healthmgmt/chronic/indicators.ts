@@ -13,6 +13,14 @@
  *  visitedNoMeasure underCare with a visit but no reading in the last 3 months
  *  missedVisits     underCare with no visit in the last 3 months
  *  controlRate      controlled / underCare
+ *  controlledNational / uncontrolledNational / controlRateNational — the same with the national
+ *                   standard's age-specific BP target: < 150/90 mmHg when the resident is 65 or
+ *                   older on the reading's date (National Basic Public Health Service Standard,
+ *                   3rd ed., 2017); diabetes targets are the same in both (glucose < 7.0 mmol/L)
+ *  managedInYear    registered with a visit in the 12 months before asOf (national "年内已管理人数")
+ *  standardManaged  managedInYear with visits on ≥ 4 different days in those 12 months (≥ 4
+ *                   face-to-face follow-ups a year, BPHS Standard 2017)
+ *  standardManagementRate  standardManaged / managedInYear (national "规范管理率")
  *  medicationService residents of the org unit with a completed dispense in the last 12 months
  * Implausible readings (BP 300/20, glucose outside 1–40 mmol/L) are stored but never counted.
  */
@@ -33,6 +41,12 @@ export interface ChronicIndicators {
   visitedNoMeasure: number;
   missedVisits: number;
   controlRate: number | null;
+  controlledNational: number;
+  uncontrolledNational: number;
+  controlRateNational: number | null;
+  managedInYear: number;
+  standardManaged: number;
+  standardManagementRate: number | null;
   medicationService: number;
 }
 
@@ -56,29 +70,37 @@ export async function chronicIndicators(ex: Executor, q: { orgUnit: string; cond
   const prefix = `${q.orgUnit.replace(/[\\%_]/g, '\\$&')}%`;
   const reading =
     q.condition === 'hypertension'
-      ? sql`SELECT DISTINCT ON (b.resident_id) b.resident_id, b.effective, (b.sbp < 140 AND b.dbp < 90) AS ok FROM proj_bp b JOIN reg USING (resident_id)
+      ? sql`SELECT DISTINCT ON (b.resident_id) b.resident_id, b.effective, (b.sbp < 140 AND b.dbp < 90) AS ok,
+              (b.dbp < 90 AND b.sbp < CASE WHEN reg.birth_date IS NOT NULL AND b.effective >= (reg.birth_date + interval '65 years')::date THEN 150 ELSE 140 END) AS ok_national
+            FROM proj_bp b JOIN reg USING (resident_id)
             WHERE b.plausible AND b.effective <= ${q.asOf} AND b.effective > ${d3} ORDER BY b.resident_id, b.effective DESC`
-      : sql`SELECT DISTINCT ON (g.resident_id) g.resident_id, g.effective, (g.mmol_l < 7.0) AS ok FROM proj_glucose g JOIN reg USING (resident_id)
+      : sql`SELECT DISTINCT ON (g.resident_id) g.resident_id, g.effective, (g.mmol_l < 7.0) AS ok, (g.mmol_l < 7.0) AS ok_national FROM proj_glucose g JOIN reg USING (resident_id)
             WHERE g.plausible AND g.effective <= ${q.asOf} AND g.effective > ${d3} ORDER BY g.resident_id, g.effective DESC`;
   const result = await sql<Record<string, string | number>>`
     WITH reg AS (
-      SELECT resident_id, min(onset) AS since, min(substr(org_unit, 1, ${group})) AS grp FROM proj_condition
-      WHERE category = ${q.condition} AND active AND org_unit LIKE ${prefix} AND (onset IS NULL OR onset <= ${q.asOf})
-      GROUP BY resident_id
+      SELECT c.resident_id, min(c.onset) AS since, min(substr(c.org_unit, 1, ${group})) AS grp, min(pr.birth_date) AS birth_date
+      FROM proj_condition c LEFT JOIN proj_resident pr ON pr.resource_id = c.resident_id
+      WHERE c.category = ${q.condition} AND c.active AND c.org_unit LIKE ${prefix} AND (c.onset IS NULL OR c.onset <= ${q.asOf})
+      GROUP BY c.resident_id
     ), visits AS (
-      SELECT v.resident_id, max(v.day) AS last FROM (
-        SELECT resident_id, period_start AS day FROM proj_encounter WHERE period_start <= ${q.asOf}
-        UNION ALL SELECT resident_id, effective FROM proj_bp WHERE effective <= ${q.asOf}
-        UNION ALL SELECT resident_id, effective FROM proj_glucose WHERE effective <= ${q.asOf}
-      ) v JOIN reg USING (resident_id) GROUP BY v.resident_id
+      -- Only the 12-month window matters (seen12, seen3 and the visit days all lie in it): bounding
+      -- the scan by date keeps the cost to a year of events however long the history. Days are
+      -- de-duplicated by a hash aggregate first (cheaper than count(DISTINCT), which sorts).
+      SELECT d.resident_id, max(d.day) AS last, count(*) AS days12 FROM (
+        SELECT v.resident_id, v.day FROM (
+          SELECT resident_id, period_start AS day FROM proj_encounter WHERE period_start <= ${q.asOf} AND period_start > ${d12}
+          UNION ALL SELECT resident_id, effective FROM proj_bp WHERE effective <= ${q.asOf} AND effective > ${d12}
+          UNION ALL SELECT resident_id, effective FROM proj_glucose WHERE effective <= ${q.asOf} AND effective > ${d12}
+        ) v WHERE v.resident_id IN (SELECT resident_id FROM reg) GROUP BY v.resident_id, v.day
+      ) d GROUP BY d.resident_id
     ), latest AS (${reading}),
     flags AS (
       SELECT reg.grp, (reg.since IS NULL OR reg.since <= ${d3}) AS in_cohort, (visits.last > ${d12}) AS seen12,
-             (visits.last > ${d3}) AS seen3, latest.ok
+             (visits.last > ${d3}) AS seen3, latest.ok, latest.ok_national, coalesce(visits.days12, 0) AS days12
       FROM reg LEFT JOIN visits USING (resident_id) LEFT JOIN latest USING (resident_id)
     ), med AS (
-      SELECT substr(org_unit, 1, ${group}) AS grp, count(DISTINCT resident_id)::int AS n FROM proj_dispense
-      WHERE org_unit LIKE ${prefix} AND handed_over <= ${q.asOf} AND handed_over > ${d12} GROUP BY 1
+      SELECT grp, count(*)::int AS n FROM (SELECT substr(org_unit, 1, ${group}) AS grp, resident_id FROM proj_dispense
+      WHERE org_unit LIKE ${prefix} AND handed_over <= ${q.asOf} AND handed_over > ${d12} GROUP BY 1, 2) m GROUP BY grp
     ), ind AS (
       SELECT grp,
         count(*)::int AS registered,
@@ -87,6 +109,10 @@ export async function chronicIndicators(ex: Executor, q: { orgUnit: string; cond
         count(*) FILTER (WHERE seen12 IS NOT TRUE)::int AS lost,
         count(*) FILTER (WHERE in_cohort AND seen12 AND ok)::int AS controlled,
         count(*) FILTER (WHERE in_cohort AND seen12 AND ok = false)::int AS uncontrolled,
+        count(*) FILTER (WHERE in_cohort AND seen12 AND ok_national)::int AS controlled_national,
+        count(*) FILTER (WHERE in_cohort AND seen12 AND ok_national = false)::int AS uncontrolled_national,
+        count(*) FILTER (WHERE seen12)::int AS managed,
+        count(*) FILTER (WHERE seen12 AND days12 >= 4)::int AS standard,
         count(*) FILTER (WHERE in_cohort AND seen12 AND seen3 AND ok IS NULL)::int AS visited_no_measure,
         count(*) FILTER (WHERE in_cohort AND seen12 AND seen3 IS NOT TRUE)::int AS missed
       FROM flags GROUP BY grp
@@ -94,24 +120,35 @@ export async function chronicIndicators(ex: Executor, q: { orgUnit: string; cond
     SELECT coalesce(ind.grp, med.grp) AS grp, coalesce(registered, 0) AS registered, coalesce(cohort, 0) AS cohort,
       coalesce(under_care, 0) AS under_care, coalesce(lost, 0) AS lost, coalesce(controlled, 0) AS controlled,
       coalesce(uncontrolled, 0) AS uncontrolled, coalesce(visited_no_measure, 0) AS visited_no_measure,
-      coalesce(missed, 0) AS missed, coalesce(med.n, 0) AS med
+      coalesce(missed, 0) AS missed, coalesce(controlled_national, 0) AS controlled_national,
+      coalesce(uncontrolled_national, 0) AS uncontrolled_national, coalesce(managed, 0) AS managed, coalesce(standard, 0) AS standard, coalesce(med.n, 0) AS med
     FROM ind FULL JOIN med ON med.grp = ind.grp ORDER BY 1`.execute(ex);
-  return result.rows.map((r) => {
-    const underCare = Number(r.under_care);
-    return {
-      orgUnit: String(r.grp),
-      condition: q.condition,
-      asOf: q.asOf,
-      registered: Number(r.registered),
-      cohort: Number(r.cohort),
-      underCare,
-      lostToFollowUp: Number(r.lost),
-      controlled: Number(r.controlled),
-      uncontrolled: Number(r.uncontrolled),
-      visitedNoMeasure: Number(r.visited_no_measure),
-      missedVisits: Number(r.missed),
-      controlRate: underCare > 0 ? Number(r.controlled) / underCare : null,
-      medicationService: Number(r.med),
-    };
-  });
+  return result.rows.map((r) => indicatorRow(r, q.condition, q.asOf));
+}
+
+/** Maps a row of counts (columns as the SQL above names them) to ChronicIndicators. */
+export function indicatorRow(r: Record<string, unknown>, condition: ChronicCategory, asOf: string): ChronicIndicators {
+  const underCare = Number(r.under_care);
+  const managed = Number(r.managed);
+  return {
+    orgUnit: String(r.grp),
+    condition,
+    asOf,
+    registered: Number(r.registered),
+    cohort: Number(r.cohort),
+    underCare,
+    lostToFollowUp: Number(r.lost),
+    controlled: Number(r.controlled),
+    uncontrolled: Number(r.uncontrolled),
+    visitedNoMeasure: Number(r.visited_no_measure),
+    missedVisits: Number(r.missed),
+    controlRate: underCare > 0 ? Number(r.controlled) / underCare : null,
+    controlledNational: Number(r.controlled_national),
+    uncontrolledNational: Number(r.uncontrolled_national),
+    controlRateNational: underCare > 0 ? Number(r.controlled_national) / underCare : null,
+    managedInYear: managed,
+    standardManaged: Number(r.standard),
+    standardManagementRate: managed > 0 ? Number(r.standard) / managed : null,
+    medicationService: Number(r.med),
+  };
 }

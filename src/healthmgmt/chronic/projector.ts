@@ -1,13 +1,18 @@
 /**
  * Keeps the chronic-care projection tables in step with the FHIR store: runs inside the write
- * transaction of every Condition, Observation, Encounter and MedicationDispense change
- * (replace-by-resource-id, so updates and deletes are exact).
+ * transaction of every Patient, Condition, Observation, Encounter, EpisodeOfCare,
+ * MedicationRequest and MedicationDispense change (replace-by-resource-id, so updates and deletes
+ * are exact), then recomputes the registry rows of every resident the change touched (before and
+ * after: a deleted or re-owned resource recomputes its former resident too).
  */
 import { sql } from 'kysely';
-import type { Condition, Encounter, MedicationDispense, Observation } from '@medplum/fhirtypes';
+import type { Condition, Encounter, EpisodeOfCare, MedicationDispense, MedicationRequest, Observation, Patient } from '@medplum/fhirtypes';
 import type { Executor } from '../../foundation/db/index.js';
 import type { Projector, ResourceChange } from '../../foundation/fhir/index.js';
 import { bloodPressure, conditionActive, conditionCategory, datePart, dispense, encounterStart, fastingGlucose } from './classify.js';
+import { NATIONAL_RULES, type FollowUpRules } from './follow-up-rules.js';
+import { refreshRegistry } from './registry.js';
+import { encounterKind, enrolment, prescription, residentFacts } from './registry-sources.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,41 +27,80 @@ async function replace(ex: Executor, table: string, ids: string[], rows: Row[]):
   }
 }
 
-/** The projector to register with the FhirStore. */
-export const chronicProjector: Projector = {
-  name: 'chronic-care',
-  resourceTypes: ['Condition', 'Observation', 'Encounter', 'MedicationDispense'],
-  async apply(ex: Executor, changes: readonly ResourceChange[]): Promise<void> {
-    const tables: Record<string, { ids: string[]; rows: Row[] }> = {
-      proj_condition: { ids: [], rows: [] },
-      proj_bp: { ids: [], rows: [] },
-      proj_glucose: { ids: [], rows: [] },
-      proj_encounter: { ids: [], rows: [] },
-      proj_dispense: { ids: [], rows: [] },
-    };
-    const put = (table: string, id: string, row: Row | null) => {
-      tables[table].ids.push(id);
-      if (row) tables[table].rows.push(row);
-    };
-    for (const c of changes) {
-      const owner = { resident_id: c.residentId, org_unit: c.orgUnit };
-      const r = c.resource;
-      if (c.resourceType === 'Condition') {
-        const cat = r && c.residentId ? conditionCategory(r as Condition) : null;
-        put('proj_condition', c.id, cat ? { resource_id: c.id, ...owner, category: cat.category, code: cat.code, onset: datePart((r as Condition).onsetDateTime ?? (r as Condition).recordedDate), active: conditionActive(r as Condition) } : null);
-      } else if (c.resourceType === 'Observation') {
-        const bp = r && c.residentId ? bloodPressure(r as Observation) : null;
-        const glucose = r && c.residentId ? fastingGlucose(r as Observation) : null;
-        put('proj_bp', c.id, bp ? { resource_id: c.id, ...owner, effective: bp.effective, sbp: bp.sbp, dbp: bp.dbp, plausible: bp.plausible } : null);
-        put('proj_glucose', c.id, glucose ? { resource_id: c.id, ...owner, effective: glucose.effective, mmol_l: glucose.mmolL, plausible: glucose.plausible } : null);
-      } else if (c.resourceType === 'Encounter') {
-        const start = r && c.residentId ? encounterStart(r as Encounter) : null;
-        put('proj_encounter', c.id, start ? { resource_id: c.id, ...owner, period_start: start } : null);
-      } else if (c.resourceType === 'MedicationDispense') {
-        const d = r && c.residentId ? dispense(r as MedicationDispense) : null;
-        put('proj_dispense', c.id, d ? { resource_id: c.id, ...owner, handed_over: d.handedOver, drug: d.drug, drug_class: d.drugClass, days_supply: d.daysSupply } : null);
+/** Residents owning the current rows of the changed resources (before the rows are replaced). */
+async function formerResidents(ex: Executor, tables: Record<string, { ids: string[] }>): Promise<string[]> {
+  const out: string[] = [];
+  for (const [table, { ids }] of Object.entries(tables)) {
+    if (ids.length === 0) continue;
+    const rows = await sql<{ resident_id: string }>`SELECT DISTINCT resident_id FROM ${sql.table(table)} WHERE resource_id = ANY(${ids}::text[])`.execute(ex);
+    out.push(...rows.rows.map((r) => r.resident_id));
+  }
+  return out;
+}
+
+/** The chronic-care projector with the given follow-up rules (a district's configuration). */
+export function createChronicProjector(rules: FollowUpRules = NATIONAL_RULES): Projector {
+  return {
+    name: 'chronic-care',
+    resourceTypes: ['Patient', 'Condition', 'Observation', 'Encounter', 'EpisodeOfCare', 'MedicationRequest', 'MedicationDispense'],
+    async apply(ex: Executor, changes: readonly ResourceChange[]): Promise<void> {
+      const tables: Record<string, { ids: string[]; rows: Row[] }> = {
+        proj_resident: { ids: [], rows: [] },
+        proj_condition: { ids: [], rows: [] },
+        proj_bp: { ids: [], rows: [] },
+        proj_glucose: { ids: [], rows: [] },
+        proj_encounter: { ids: [], rows: [] },
+        proj_episode: { ids: [], rows: [] },
+        proj_prescription: { ids: [], rows: [] },
+        proj_dispense: { ids: [], rows: [] },
+      };
+      const touched = new Set<string>();
+      const put = (table: string, id: string, row: Row | null) => {
+        tables[table].ids.push(id);
+        if (row) tables[table].rows.push(row);
+      };
+      for (const c of changes) {
+        if (c.residentId) touched.add(c.residentId);
+        const owner = { resident_id: c.residentId, org_unit: c.orgUnit };
+        const r = c.resource && c.residentId ? c.resource : null;
+        if (c.resourceType === 'Patient') {
+          const p = r ? residentFacts(r as Patient) : null;
+          put('proj_resident', c.id, p ? { resource_id: c.id, ...owner, birth_date: p.birthDate, deceased: p.deceased, care_team: p.careTeam } : null);
+        } else if (c.resourceType === 'Condition') {
+          const cat = r ? conditionCategory(r as Condition) : null;
+          put('proj_condition', c.id, cat ? { resource_id: c.id, ...owner, category: cat.category, code: cat.code, onset: datePart((r as Condition).onsetDateTime ?? (r as Condition).recordedDate), active: conditionActive(r as Condition) } : null);
+        } else if (c.resourceType === 'Observation') {
+          const bp = r ? bloodPressure(r as Observation) : null;
+          const glucose = r ? fastingGlucose(r as Observation) : null;
+          put('proj_bp', c.id, bp ? { resource_id: c.id, ...owner, effective: bp.effective, sbp: bp.sbp, dbp: bp.dbp, plausible: bp.plausible } : null);
+          put('proj_glucose', c.id, glucose ? { resource_id: c.id, ...owner, effective: glucose.effective, mmol_l: glucose.mmolL, plausible: glucose.plausible } : null);
+        } else if (c.resourceType === 'Encounter') {
+          const start = r ? encounterStart(r as Encounter) : null;
+          const k = r ? encounterKind(r as Encounter) : null;
+          put('proj_encounter', c.id, start && k ? { resource_id: c.id, ...owner, period_start: start, kind: k.kind, next_planned: k.nextPlanned } : null);
+        } else if (c.resourceType === 'EpisodeOfCare') {
+          const e = r ? enrolment(r as EpisodeOfCare) : null;
+          put('proj_episode', c.id, e ? { resource_id: c.id, ...owner, category: e.category, status: e.status, start: e.start, care_team: e.careTeam } : null);
+        } else if (c.resourceType === 'MedicationRequest') {
+          const m = r ? prescription(r as MedicationRequest) : null;
+          put('proj_prescription', c.id, m ? { resource_id: c.id, ...owner, authored: m.authored, drug: m.drug, drug_class: m.drugClass, category: m.category, days_supply: m.daysSupply, repeats: m.repeats, status: m.status } : null);
+        } else if (c.resourceType === 'MedicationDispense') {
+          const d = r ? dispense(r as MedicationDispense) : null;
+          const rx = (r as MedicationDispense | null)?.authorizingPrescription?.[0]?.reference;
+          put('proj_dispense', c.id, d ? { resource_id: c.id, ...owner, handed_over: d.handedOver, drug: d.drug, drug_class: d.drugClass, days_supply: d.daysSupply, prescription: rx?.startsWith('MedicationRequest/') ? rx.slice(18) : null, flag: null } : null);
+        }
       }
-    }
-    for (const [table, { ids, rows }] of Object.entries(tables)) await replace(ex, table, ids, rows);
-  },
-};
+      for (const id of await formerResidents(ex, tables)) touched.add(id);
+      for (const [table, { ids, rows }] of Object.entries(tables)) await replace(ex, table, ids, rows);
+      // A dispense handed over before its prescription was written is stored and flagged, never silently counted as valid.
+      if (tables.proj_dispense.ids.length > 0) {
+        await sql`UPDATE proj_dispense d SET flag = 'before-prescription' FROM proj_prescription p
+                  WHERE d.resource_id = ANY(${tables.proj_dispense.ids}::text[]) AND p.resource_id = d.prescription AND d.handed_over < p.authored`.execute(ex);
+      }
+      await refreshRegistry(ex, touched, rules);
+    },
+  };
+}
+
+/** The projector to register with the FhirStore (national follow-up rules). */
+export const chronicProjector: Projector = createChronicProjector();

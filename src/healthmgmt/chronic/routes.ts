@@ -2,11 +2,18 @@
  * GET /api/indicators/chronic — the cohort indicators for the cockpit and work lists.
  * Query: condition=hypertension|diabetes, orgUnit=CODE, asOf=YYYY-MM-DD (default today),
  * by=self|town|village. Aggregates only: no resident is named in the answer.
+ * source=auto (default: the village rollup when one exists for that date, else live) | live | rollup;
+ * POST /api/indicators/chronic/rollup (same query) recomputes the rollup of that org unit and date.
+ * GET /api/indicators/chronic/worklists — the registry's work-list counts (due this week, overdue,
+ * urgent, referral, lost, dead) as of today, same query parameters but asOf.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../../foundation/db/index.js';
 import { outcomes } from '../../foundation/fhir/index.js';
+import type { ChronicCategory } from './classify.js';
+import { refreshIndicatorRollup, rolledUpIndicators } from './indicator-rollup.js';
 import { chronicIndicators } from './indicators.js';
+import { registrySummary } from './worklist.repository.js';
 
 export interface ChronicRoutesOptions {
   db: Database;
@@ -18,19 +25,40 @@ export interface ChronicRoutesOptions {
 const LEVEL_LENGTH = { town: 9, village: 12 } as const;
 
 export async function chronicRoutes(app: FastifyInstance, options: ChronicRoutesOptions): Promise<void> {
-  app.get('/api/indicators/chronic', async (request) => {
+  const parse = async (request: FastifyRequest, withAsOf: boolean) => {
     const q = request.query as Record<string, string | undefined>;
     const condition = q.condition ?? 'hypertension';
     if (condition !== 'hypertension' && condition !== 'diabetes') outcomes.fail('condition must be hypertension or diabetes', 'condition');
     const orgUnit = q.orgUnit ?? '';
     if (!/^\d{6}(\d{3}){0,2}$/.test(orgUnit)) outcomes.fail('orgUnit must be an org-unit code of 6, 9 or 12 digits', 'orgUnit');
-    const asOf = q.asOf ?? (options.clock ?? (() => new Date()))().toISOString().slice(0, 10);
+    const today = (options.clock ?? (() => new Date()))().toISOString().slice(0, 10);
+    const asOf = (withAsOf ? q.asOf : undefined) ?? today;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) outcomes.fail('asOf must be a date YYYY-MM-DD', 'asOf');
     const by = q.by ?? 'self';
     if (by !== 'self' && by !== 'town' && by !== 'village') outcomes.fail('by must be self, town or village', 'by');
     await options.authorizeOrgUnit(request, orgUnit);
     const groupLength = by === 'self' ? orgUnit.length : LEVEL_LENGTH[by];
     if (groupLength < orgUnit.length) outcomes.fail(`by=${by} is above orgUnit ${orgUnit}`, 'by');
-    return { rows: await chronicIndicators(options.db, { orgUnit, condition, asOf, groupLength }) };
+    return { orgUnit, condition: condition as ChronicCategory, asOf, groupLength };
+  };
+  app.get('/api/indicators/chronic', async (request) => {
+    const source = (request.query as Record<string, string | undefined>).source ?? 'auto';
+    if (source !== 'auto' && source !== 'live' && source !== 'rollup') outcomes.fail('source must be auto, live or rollup', 'source');
+    const q = await parse(request, true);
+    const rolled = source === 'live' ? null : await rolledUpIndicators(options.db, q);
+    if (rolled) return { source: 'rollup', computedAt: rolled.computedAt, rows: rolled.rows };
+    if (source === 'rollup') outcomes.fail(`no rollup for ${q.condition} on ${q.asOf}: POST /api/indicators/chronic/rollup first`, 'asOf');
+    return { source: 'live', rows: await chronicIndicators(options.db, q) };
+  });
+  // Recomputes the village rollup of an org unit for a date (the nightly job calls this for the last month end and today).
+  app.post('/api/indicators/chronic/rollup', async (request, reply) => {
+    const { orgUnit, condition, asOf } = await parse(request, true);
+    const villages = await refreshIndicatorRollup(options.db, { orgUnit, condition, asOf, now: (options.clock ?? (() => new Date()))() });
+    reply.code(201);
+    return { orgUnit, condition, asOf, villages };
+  });
+  app.get('/api/indicators/chronic/worklists', async (request) => {
+    const { asOf, ...q } = await parse(request, false);
+    return { rows: await registrySummary(options.db, { ...q, today: asOf }) };
   });
 }

@@ -1,0 +1,144 @@
+/**
+ * The hypertension / type 2 diabetes registry: one row per resident and programme, recomputed
+ * from the projection tables for every resident a write touches, inside that write's transaction
+ * (so the registry, statuses and work lists change with the record, never later).
+ *
+ * A resident is registered in a programme on any of these grounds (`basis`, first that holds):
+ *  diagnosis     an active hypertension (ICD-10 I10–I15) / type 2 diabetes (E11) Condition
+ *  enrolled      an active EpisodeOfCare of the programme (CHRONIC_PROGRAMME_SYSTEM)
+ *  prescription  a prescription of a protocol drug (ATC C02/C03/C07/C08/C09, A10)
+ *  measurements  BP ≥ 140/90 on 3 different days (Chinese Hypertension Guideline 2018: 非同日3次),
+ *                fasting glucose ≥ 7.0 mmol/L on 2 different days (WHO 2006 / CDS 2020) — to confirm
+ * Follow-ups are encounters typed chronic-follow-up; readings are the plausible BP (hypertension) or
+ * fasting glucose (diabetes) readings. The follow-up rules are in follow-up-rules.ts.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../foundation/db/index.js';
+import type { ChronicCategory } from './classify.js';
+import { NATIONAL_RULES, assessPatient, type FollowUpRules, type Reading } from './follow-up-rules.js';
+import { FOLLOW_UP_KIND } from './registry-sources.js';
+
+export type RegistryBasis = 'diagnosis' | 'enrolled' | 'prescription' | 'measurements';
+
+export interface RegistrySources {
+  resident?: { org_unit: string | null; birth_date: string | null; deceased: string | null; care_team: string | null };
+  conditions: { category: string; onset: string | null; active: boolean; org_unit: string | null }[];
+  episodes: { resource_id: string; category: string; status: string; start: string | null; care_team: string | null }[];
+  prescriptions: { category: string | null; authored: string }[];
+  bp: { effective: string; sbp: number; dbp: number }[];
+  glucose: { effective: string; mmol_l: number }[];
+  encounters: { period_start: string; kind: string | null; next_planned: string | null }[];
+}
+
+const ACTIVE_EPISODE = new Set(['planned', 'waitlist', 'active', 'onhold']);
+
+const min = (dates: (string | null | undefined)[]): string | null => dates.filter((d): d is string => !!d).sort()[0] ?? null;
+
+/** Days with a reading at or above the diagnostic threshold. */
+function highDays(s: RegistrySources, category: ChronicCategory): number {
+  const days = category === 'hypertension' ? s.bp.filter((b) => b.sbp >= 140 || b.dbp >= 90).map((b) => b.effective) : s.glucose.filter((g) => g.mmol_l >= 7.0).map((g) => g.effective);
+  return new Set(days).size;
+}
+
+/** Registration ground and date of one programme, or null when the resident is not registered in it. */
+export function registration(s: RegistrySources, category: ChronicCategory): { basis: RegistryBasis; since: string | null; episodeId: string | null } | null {
+  const dx = s.conditions.filter((c) => c.category === category && c.active);
+  const ep = s.episodes.filter((e) => e.category === category && ACTIVE_EPISODE.has(e.status));
+  const rx = s.prescriptions.filter((p) => p.category === category);
+  const measured = highDays(s, category) >= (category === 'hypertension' ? 3 : 2);
+  const basis: RegistryBasis | null = dx.length ? 'diagnosis' : ep.length ? 'enrolled' : rx.length ? 'prescription' : measured ? 'measurements' : null;
+  if (!basis) return null;
+  const firstHigh = min(category === 'hypertension' ? s.bp.filter((b) => b.sbp >= 140 || b.dbp >= 90).map((b) => b.effective) : s.glucose.filter((g) => g.mmol_l >= 7.0).map((g) => g.effective));
+  const since = min([...dx.map((c) => c.onset), ...ep.map((e) => e.start), ...rx.map((p) => p.authored), ...(basis === 'measurements' ? [firstHigh] : [])]);
+  return { basis, since, episodeId: ep[0]?.resource_id ?? null };
+}
+
+async function load(ex: Executor, residents: string[]): Promise<Map<string, RegistrySources>> {
+  const out = new Map<string, RegistrySources>();
+  const get = (id: string) => {
+    let s = out.get(id);
+    if (!s) out.set(id, (s = { conditions: [], episodes: [], prescriptions: [], bp: [], glucose: [], encounters: [] }));
+    return s;
+  };
+  const ids = sql`ANY(${residents}::text[])`;
+  type Row = Record<string, unknown> & { resident_id: string };
+  const rows = async (q: RawBuilder<Row>) => (await q.execute(ex)).rows;
+  for (const r of await rows(sql<Row>`SELECT resident_id, org_unit, birth_date::text AS birth_date, deceased::text AS deceased, care_team FROM proj_resident WHERE resident_id = ${ids} ORDER BY (resource_id = resident_id) DESC`)) {
+    const s = get(r.resident_id);
+    s.resident ??= r as unknown as RegistrySources['resident'];
+  }
+  for (const r of await rows(sql<Row>`SELECT resident_id, category, onset::text AS onset, active, org_unit FROM proj_condition WHERE resident_id = ${ids}`)) get(r.resident_id).conditions.push(r as unknown as RegistrySources['conditions'][number]);
+  for (const r of await rows(sql<Row>`SELECT resident_id, resource_id, category, status, start::text AS start, care_team FROM proj_episode WHERE resident_id = ${ids} ORDER BY start DESC NULLS LAST`)) get(r.resident_id).episodes.push(r as unknown as RegistrySources['episodes'][number]);
+  for (const r of await rows(sql<Row>`SELECT resident_id, category, authored::text AS authored FROM proj_prescription WHERE resident_id = ${ids} AND category IS NOT NULL AND status NOT IN ('cancelled', 'entered-in-error')`)) get(r.resident_id).prescriptions.push(r as unknown as RegistrySources['prescriptions'][number]);
+  for (const r of await rows(sql<Row>`SELECT resident_id, effective::text AS effective, sbp::float8 AS sbp, dbp::float8 AS dbp FROM proj_bp WHERE resident_id = ${ids} AND plausible`)) get(r.resident_id).bp.push(r as unknown as RegistrySources['bp'][number]);
+  for (const r of await rows(sql<Row>`SELECT resident_id, effective::text AS effective, mmol_l::float8 AS mmol_l FROM proj_glucose WHERE resident_id = ${ids} AND plausible`)) get(r.resident_id).glucose.push(r as unknown as RegistrySources['glucose'][number]);
+  for (const r of await rows(sql<Row>`SELECT resident_id, period_start::text AS period_start, kind, next_planned::text AS next_planned FROM proj_encounter WHERE resident_id = ${ids}`)) get(r.resident_id).encounters.push(r as unknown as RegistrySources['encounters'][number]);
+  return out;
+}
+
+/** Registry rows of one resident (pure given the sources). */
+export function registryRows(residentId: string, s: RegistrySources, rules: FollowUpRules = NATIONAL_RULES): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const category of ['hypertension', 'diabetes'] as const) {
+    const reg = registration(s, category);
+    if (!reg) continue;
+    const readings: Reading[] =
+      category === 'hypertension' ? s.bp.map((b) => ({ date: b.effective, sbp: b.sbp, dbp: b.dbp })) : s.glucose.map((g) => ({ date: g.effective, glucose: g.mmol_l }));
+    const visits = s.encounters.filter((e) => e.kind === FOLLOW_UP_KIND);
+    const a = assessPatient(
+      {
+        category,
+        birthDate: s.resident?.birth_date ?? null,
+        deceased: s.resident?.deceased ?? null,
+        since: reg.since,
+        followUps: visits.map((e) => e.period_start),
+        readings,
+        planned: visits.filter((e) => e.next_planned).map((e) => ({ at: e.period_start, next: e.next_planned as string })),
+      },
+      rules,
+    );
+    const last = a.lastReading;
+    const episode = s.episodes.find((e) => e.resource_id === reg.episodeId);
+    out.push({
+      resident_id: residentId,
+      category,
+      org_unit: s.resident?.org_unit ?? s.conditions.find((c) => c.org_unit)?.org_unit ?? null,
+      care_team: s.resident?.care_team ?? episode?.care_team ?? null,
+      basis: reg.basis,
+      since: reg.since,
+      birth_date: s.resident?.birth_date ?? null,
+      deceased: s.resident?.deceased ?? null,
+      episode_id: reg.episodeId,
+      last_follow_up: a.lastFollowUp,
+      last_reading: last?.date ?? null,
+      last_sbp: last && 'sbp' in last ? last.sbp : null,
+      last_dbp: last && 'dbp' in last ? last.dbp : null,
+      last_glucose: last && 'glucose' in last ? last.glucose : null,
+      control: a.control,
+      consecutive_uncontrolled: a.consecutiveUncontrolled,
+      urgent: a.urgent,
+      urgent_reason: a.urgentReason,
+      referral: a.referral,
+      next_due: a.nextDue,
+    });
+  }
+  return out;
+}
+
+const COLUMNS = [
+  'resident_id', 'category', 'org_unit', 'care_team', 'basis', 'since', 'birth_date', 'deceased', 'episode_id', 'last_follow_up', 'last_reading',
+  'last_sbp', 'last_dbp', 'last_glucose', 'control', 'consecutive_uncontrolled', 'urgent', 'urgent_reason', 'referral', 'next_due',
+] as const;
+
+/** Recomputes the registry rows of `residents` (delete + insert) on executor `ex` (the write transaction). */
+export async function refreshRegistry(ex: Executor, residents: Iterable<string>, rules: FollowUpRules = NATIONAL_RULES): Promise<void> {
+  const ids = [...new Set(residents)].filter(Boolean);
+  if (ids.length === 0) return;
+  const sources = await load(ex, ids);
+  await sql`DELETE FROM chronic_registry WHERE resident_id = ANY(${ids}::text[])`.execute(ex);
+  const rows = ids.flatMap((id) => (sources.has(id) ? registryRows(id, sources.get(id) as RegistrySources, rules) : []));
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map((r) => sql`(${sql.join(COLUMNS.map((c) => r[c]))})`);
+    await sql`INSERT INTO chronic_registry (${sql.join(COLUMNS.map((c) => sql.ref(c)))}) VALUES ${sql.join(values)}`.execute(ex);
+  }
+}
