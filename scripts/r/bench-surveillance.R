@@ -33,7 +33,7 @@ lines <- c(
   run("earsC2", daily, 365, dStart, function(s, r) earsC(s, control = list(range = r, method = "C2"))),
   run("earsC3", daily, 365, dStart, function(s, r) earsC(s, control = list(range = r, method = "C3"))),
   run("cusum", daily, 365, dStart, function(s, r) cusum(s, control = list(range = r))),
-  run("glrnb", slow(daily), 365, dStart, function(s, r) glrnb(s, control = list(range = r, c.ARL = 5))),
+  run("glrnb", slow(daily), 365, dStart, function(s, r) glrnb(s, control = list(range = r, c.ARL = 5, alpha = 0))),
   run("farringtonFlexibleWeekly", slow(weekly), 52, wStart, function(s, r) farringtonFlexible(s, control = list(range = r, b = 3))),
   run("farringtonFlexibleDaily", slow(daily), 365, dStart, function(s, r) farringtonFlexible(s, control = list(range = r, b = 3)))
 )

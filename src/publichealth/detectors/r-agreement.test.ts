@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import agona from '../../../test/fixtures/surveillance/ears-cusum-glr-salmonella-agona.json' with { type: 'json' };
 import daily from '../../../test/fixtures/surveillance/ears-cusum-glr-sim-daily.json' with { type: 'json' };
+// Long high-count daily series, glrnb only (scripts/r/surveillance-reference-glrnb-long.R).
+import longDaily from '../../../test/fixtures/surveillance/ears-cusum-glr-long-daily.json' with { type: 'json' };
 import sparse from '../../../test/fixtures/surveillance/ears-cusum-glr-sim-weekly-sparse.json' with { type: 'json' };
 import { cusum, type CusumTransform } from './cusum.js';
 import { earsC, type EarsMethod } from './ears.js';
@@ -61,7 +63,7 @@ export function compare(rows: DetectionRow[], c: FixtureCase): { maxRel: number;
   return { maxRel, mismatches, nullMismatches };
 }
 
-for (const fx of [agona, daily, sparse] as unknown as Fixture[]) {
+for (const fx of [agona, daily, sparse, longDaily] as unknown as Fixture[]) {
   const series: CountSeries = { observed: fx.observed, frequency: fx.frequency as Frequency };
   describe(`R surveillance agreement: ${fx.name}`, () => {
     for (const c of fx.cases) {
