@@ -11,6 +11,7 @@ import { registerImport } from './commands/import.js';
 import { registerUser } from './commands/user.js';
 import { registerAdherence } from './commands/adherence.js';
 import { registerMpi } from './commands/mpi.js';
+import { registerRisk } from './commands/risk.js';
 import { registerSurveillance } from './commands/surveillance.js';
 
 /** Builds the commander program with every sub-command registered. */
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerUser(program);
   registerAdherence(program);
   registerMpi(program);
+  registerRisk(program);
   registerSurveillance(program);
   return program;
 }

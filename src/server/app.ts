@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AccessService, accessRoutes, type Principal } from '../foundation/access/index.js';
 import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
-import { chronicCareRoutes, chronicRoutes, medicationRoutes } from '../healthmgmt/index.js';
+import { chronicCareRoutes, chronicRoutes, medicationRoutes, riskRoutes } from '../healthmgmt/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
 import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
@@ -118,6 +118,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(async (api) => chronicCareRoutes(api, { store, clock: options.clock, context: chronicContext }));
   await app.register(async (api) => medicationRoutes(api, { store, clock: options.clock, context: chronicContext }));
   await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock }));
+  await app.register(async (api) =>
+    riskRoutes(api, {
+      db: options.db,
+      store,
+      clock: options.clock,
+      authorizeOrgUnit: async (request, orgUnit) => access.authorizeAggregate((await access.authenticate(request.headers.authorization)).principal, orgUnit),
+      context: chronicContext,
+    }),
+  );
   let scheduler: Scheduler | undefined;
   if (options.surveillanceRunAt && options.surveillanceRunAt !== 'off') {
     scheduler = startScheduler({

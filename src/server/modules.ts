@@ -5,16 +5,17 @@
 import type { Migration } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
-import { chronicMigration, chronicProjector, chronicRegistryMigration } from '../healthmgmt/index.js';
+import { chronicMigration, chronicProjector, chronicRegistryMigration, riskMigration, riskProjector } from '../healthmgmt/index.js';
 import { caseProjector, surveillanceMigration } from '../publichealth/index.js';
 
 export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
   '0100-healthmgmt-chronic-projections': chronicMigration,
   '0101-healthmgmt-chronic-registry': chronicRegistryMigration,
+  '0120-healthmgmt-risk-interventions': riskMigration,
   '0200-publichealth-surveillance': surveillanceMigration,
 };
 
-export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector];
+export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, riskProjector];
 
 /** The store with every domain projector: the one way the server, the CLI and seeding open it. */
 export function createStore(db: Database, options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[] } = {}): { store: FhirStore; audit: AuditSink } {

@@ -27,7 +27,10 @@ class StaticProvider implements MigrationProvider {
 
 /** Applies every pending migration; returns the names applied. Throws on the first failure. */
 export async function migrateToLatest(db: Kysely<any>, extra: Record<string, Migration> = {}): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(migrationList(extra)) });
+  // Modules number their migrations in their own ranges (foundation 0001–0099, health management
+  // 0100–0199, public health 0200–…), so a module's new migration can sort before one another module
+  // already applied on an existing database; each migration only touches its own tables.
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrationList(extra)), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

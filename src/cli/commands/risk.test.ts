@@ -1,0 +1,48 @@
+/** `healthy-brain risk --model … --input …` as a process: the JSON contract and one-line errors. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ENTRY = join(import.meta.dirname, '../bin.ts');
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', ENTRY, 'risk', ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'hb-risk-'));
+const file = (name: string, value: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+};
+
+// Yang 2016 worked example (men 11.0 %, women 10.1 % at 60 years): TC 210 and HDL 55 mg/dL in mmol/L by the paper's 0.0259.
+const example = { age: 60, systolic: 130, bpTreated: false, totalCholesterol: 210 * 0.0259, hdl: 55 * 0.0259, waist: 80, smoker: false, diabetes: true, region: 'north', urban: true, familyHistory: false };
+
+describe('risk --model --input', () => {
+  it('prints one {risk, category} per subject', () => {
+    const res = run('--model', 'china-par', '--input', file('par.json', [{ ...example, sex: 'male' }, { ...example, sex: 'female' }]));
+    expect(res.status).toBe(0);
+    const out = JSON.parse(res.stdout) as { risk: number; category: string }[];
+    expect(out.map((r) => Math.round(r.risk * 1000) / 10)).toEqual([11.0, 10.1]);
+    expect(out.map((r) => r.category)).toEqual(['high', 'high']);
+  });
+
+  it('prints the CDRS score with a null risk', () => {
+    const res = run('--model', 'cdrs', '--input', file('cdrs.json', [{ age: 45, sex: 'female', waist: 72, bmi: 23, systolic: 118, familyHistoryDiabetes: false }]));
+    expect(res.status).toBe(0);
+    // 12 (45–49) + 0 (female) + 3 (waist 70–74.9) + 1 (BMI 22–23.9) + 1 (SBP 110–119) + 0 = 17
+    expect(JSON.parse(res.stdout)).toEqual([{ risk: null, category: 'low', score: 17 }]);
+  });
+
+  it('exits non-zero with one line naming the field', () => {
+    const res = run('--model', 'pce', '--input', file('pce.json', [{ ...example, sex: 'male', race: 'white' }, { ...example, sex: 'male' }]));
+    expect(res.status).not.toBe(0);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/subjects\[1\]\.race is required/);
+    const model = run('--model', 'framingham', '--input', file('x.json', []));
+    expect(model.status).not.toBe(0);
+    expect(model.stderr).toMatch(/--model must be one of china-par, pce, cdrs/);
+    const json = run('--model', 'cdrs', '--input', file('bad.json', '[{'));
+    expect(json.status).not.toBe(0);
+    expect(json.stderr).toMatch(/bad\.json: not JSON/);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { chinaPar10YearRisk, pooledCohort10YearRisk } from './models/index.js';
+import { scoreSubjects } from './subjects.js';
+
+// Yang 2016 worked example: 60-year-old man, untreated SBP 130, TC 210 and HDL 55 mg/dL, waist 80 cm, diabetes, urban north.
+const man = { age: 60, sex: 'male', systolic: 130, bpTreated: false, totalCholesterol: 210 * 0.0259, hdl: 55 * 0.0259, waist: 80, smoker: false, diabetes: true, region: 'north', urban: true, familyHistory: false };
+
+describe('risk --input subjects', () => {
+  it('China-PAR: the paper\'s men\'s worked example (10-year risk 11.0 %) through the JSON contract', () => {
+    const [r] = scoreSubjects('china-par', [man]);
+    expect(r.risk).toBeCloseTo(0.11, 3);
+    expect(r.category).toBe('high');
+    expect(r.outOfRange).toBeUndefined();
+  });
+  it('PCE: converts mmol/L with 38.67 and matches the equation in mg/dL', () => {
+    const [r] = scoreSubjects('pce', [{ ...man, race: 'white', totalCholesterol: 213 / 38.67, hdl: 50 / 38.67, systolic: 120, age: 55, diabetes: false }]);
+    const direct = pooledCohort10YearRisk({ sex: 'male', race: 'white', ageYears: 55, tcMgDl: 213, hdlMgDl: 50, sbpMmHg: 120, bpTreated: false, currentSmoker: false, diabetes: false });
+    expect(r.risk).toBeCloseTo(direct.risk, 12);
+    expect(r.risk).toBeCloseTo(0.053, 2); // Goff 2013 Table A, white men: 5.3 %
+  });
+  it('CDRS: points and the ≥ 25 category, no probability', () => {
+    const [r] = scoreSubjects('cdrs', [{ age: 50, sex: 'male', waist: 92, bmi: 26, systolic: 135, familyHistoryDiabetes: true }]);
+    // 13 (age) + 2 (male) + 8 (waist) + 3 (BMI) + 6 (SBP) + 6 (family) = 38
+    expect(r).toEqual({ risk: null, category: 'high', score: 38 });
+  });
+  it('women need no urban or family-history field; men do', () => {
+    const woman = { ...man, sex: 'female', urban: undefined, familyHistory: undefined };
+    const [r] = scoreSubjects('china-par', [woman]);
+    expect(r.risk).toBeCloseTo(0.101, 3); // women's worked example: 10.1 %
+    expect(r.risk).toBeCloseTo(chinaPar10YearRisk({ sex: 'female', ageYears: 60, sbpMmHg: 130, bpTreated: false, tcMmolL: man.totalCholesterol, hdlMmolL: man.hdl, waistCm: 80, currentSmoker: false, diabetes: true, region: 'north', urban: false, familyHistoryAscvd: false }).risk, 12);
+    expect(() => scoreSubjects('china-par', [man, { ...man, urban: undefined }])).toThrow('subjects[1].urban is required');
+  });
+  it('names the field of a missing, mistyped or impossible value', () => {
+    expect(() => scoreSubjects('china-par', [{ ...man, hdl: undefined }])).toThrow('subjects[0].hdl is required');
+    expect(() => scoreSubjects('pce', [{ ...man, race: 'asian' }])).toThrow(/subjects\[0\]\.race must be one of white, african-american, other/);
+    expect(() => scoreSubjects('cdrs', [{ age: '50', sex: 'male', waist: 90, bmi: 25, systolic: 130, familyHistoryDiabetes: false }])).toThrow(/subjects\[0\]\.age must be a positive number/);
+    expect(() => scoreSubjects('china-par', [{ ...man, smoker: 'no' }])).toThrow(/subjects\[0\]\.smoker must be true or false/);
+    expect(() => scoreSubjects('china-par', { subjects: [] })).toThrow('input must be a JSON array');
+  });
+  it('flags values outside the validated range instead of refusing them', () => {
+    const [r] = scoreSubjects('china-par', [{ ...man, age: 80 }]);
+    expect(r.outOfRange).toEqual(['ageYears']);
+    expect(r.risk).toBeGreaterThan(0);
+  });
+});
