@@ -3,6 +3,8 @@
  * plus their ≈ 9 % duplicate registrations) — seconds, records/s, peak RSS, and pairwise
  * precision/recall/F1 against the simulator's truth — for docs/benchmarks.md ("## MPI").
  * Usage: npm run bench:mpi -- [--residents 92000] [--seed 7] [--runs 1]
+ * Real-time part (match on create, see bench/mpi-realtime.ts):
+ *   npm run bench:mpi -- --realtime [--stored 200000] [--creates 1000] [--database-url postgres://…]
  * The district is generated once into .bench-data/ and reused; each measured run is a fresh
  * child process, so peak RSS is the dedupe's alone.
  */
@@ -12,6 +14,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { evaluateFile } from '../src/foundation/mpi/index.js';
 import { writeSimulationToDirectory } from '../src/simulate/index.js';
+import { benchRealtime } from './mpi-realtime.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -79,6 +82,21 @@ async function run(): Promise<void> {
   }
 }
 
+async function realtime(): Promise<void> {
+  const residents = Number(arg('residents', '92000'));
+  const seed = Number(arg('seed', '7'));
+  const dir = join(import.meta.dirname, '..', '.bench-data', `mpi-${residents}-seed${seed}`);
+  if (!existsSync(join(dir, 'Patient.ndjson'))) await writeSimulationToDirectory({ residents, years: 0.05, seed }, dir);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
+  await benchRealtime({
+    patientsFile: join(dir, 'Patient.ndjson'),
+    stored: Number(arg('stored', '200000')),
+    creates: Number(arg('creates', '1000')),
+    databaseUrl: args.includes('--database-url') ? arg('database-url', '') : undefined,
+  });
+}
+
 const m = args.indexOf('--measure');
 if (m >= 0) await measure(args[m + 1], args[m + 2]);
+else if (args.includes('--realtime')) await realtime();
 else await run();

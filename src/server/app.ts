@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessService, accessRoutes, type Principal } from '../foundation/access/index.js';
 import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
+import { MpiService, linkedPatientIds, mpiFhirRoutes, mpiRoutes } from '../foundation/mpi/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
 import { chronicCareRoutes, chronicRoutes, medicationRoutes, riskRoutes } from '../healthmgmt/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors });
   const access = await AccessService.create({ db: options.db, secret: options.jwtSecret, clock: options.clock, accessTokenSeconds: options.accessTokenSeconds });
+  const mpi = new MpiService({ db: options.db, store, clock: options.clock });
   installErrorHandler(app);
   await app.register(async (auth) => accessRoutes(auth, { access, store }));
   // Every /fhir route but the CapabilityStatement needs a Bearer token (issue 8); the context
@@ -89,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         store,
         version: PACKAGE_VERSION,
         baseUrl: options.baseUrl,
+        linkedPatients: (id) => linkedPatientIds(options.db, id),
         context: (request) => {
           const ctx = contexts.get(request);
           if (!ctx) throw new Error('request reached a FHIR route without authentication');
@@ -104,6 +107,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
           return { id: `${principal.kind}:${principal.id}`, saved: { ...principal, breakGlass: [] } };
         },
       });
+      // Master patient index: Patient/$match (FHIR auth and error model of this plugin).
+      await mpiFhirRoutes(fhir, { service: mpi, baseUrl: options.baseUrl, context: (request) => contexts.get(request)! });
     },
     { prefix: '/fhir' },
   );
@@ -136,6 +141,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
       onRun: (r, err) => (r ? app.log.info({ surveillance: { date: r.date, series: r.series, signals: r.signals, newSignals: r.newSignals, seconds: r.seconds } }, 'surveillance run') : app.log.error({ err }, 'surveillance run failed')),
     });
   }
+  await app.register(async (api) =>
+    mpiRoutes(api, {
+      service: mpi,
+      caller: async (request) => {
+        const { principal } = await access.authenticate(request.headers.authorization);
+        return { actor: principal.name, context: access.contextOf(principal), dataSteward: principal.grants.some((g) => g.role === 'data-steward') };
+      },
+    }),
+  );
   app.get('/healthz', async () => ({ status: 'ok' }));
   await registerWeb(app);
   await imports.resume();

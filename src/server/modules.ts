@@ -5,6 +5,7 @@
 import type { Migration } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
+import { createMpiProjector } from '../foundation/mpi/index.js';
 import { chronicMigration, chronicProjector, chronicRegistryMigration, riskMigration, riskProjector } from '../healthmgmt/index.js';
 import { caseProjector, surveillanceMigration } from '../publichealth/index.js';
 
@@ -17,8 +18,12 @@ export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
 
 export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, riskProjector];
 
-/** The store with every domain projector: the one way the server, the CLI and seeding open it. */
+/**
+ * The store with the foundation's projectors (the master patient index: real-time matching of every
+ * Patient write) and every domain projector: the one way the server, the CLI and seeding open it.
+ */
 export function createStore(db: Database, options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[] } = {}): { store: FhirStore; audit: AuditSink } {
   const audit = options.audit ?? new BufferedAuditWriter(db);
-  return { store: new FhirStore({ db, audit, clock: options.clock, projectors: options.projectors ?? DOMAIN_PROJECTORS }), audit };
+  const projectors = options.projectors ?? [createMpiProjector({ clock: options.clock }), ...DOMAIN_PROJECTORS];
+  return { store: new FhirStore({ db, audit, clock: options.clock, projectors }), audit };
 }

@@ -24,6 +24,7 @@ describe('mpi command', () => {
     const sub = (n: string) => mpi.commands.find((c) => c.name() === n)!;
     expect(sub('dedupe').options.map((o) => o.long)).toEqual(['--input', '--output']);
     expect(sub('evaluate').options.map((o) => o.long)).toEqual(['--input', '--truth']);
+    expect(sub('link').options.map((o) => o.long)).toEqual(['--data', '--database-url']);
   });
 
   it('dedupe writes id,person and evaluate prints pairwise figures', async () => {

@@ -1,7 +1,9 @@
 /**
- * `healthy-brain mpi dedupe --input patients.ndjson --output clusters.csv` and
+ * `healthy-brain mpi dedupe --input patients.ndjson --output clusters.csv`,
  * `healthy-brain mpi evaluate --input patients.ndjson --truth truth.csv`: batch matching of FHIR
- * Patient NDJSON (model fitted on the file itself), with a progress bar on stderr.
+ * Patient NDJSON (model fitted on the file itself), with a progress bar on stderr; and
+ * `healthy-brain mpi link`: the batch over every Patient of the store (persons, links, review
+ * queue, and the fitted model the real-time service then uses).
  */
 import type { Command } from 'commander';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
@@ -9,10 +11,12 @@ import {
   dedupeFile,
   evaluateFile,
   writeClustersCsv,
-  type DedupeFileOptions,
   type DedupeFileResult,
+  linkStore,
   type InputProblem,
+  type StoreLinkResult,
 } from '../../foundation/mpi/index.js';
+import { loadConfig, openConfiguredDatabase } from '../../server/index.js';
 
 /** Where the commands write: injectable so tests can capture the output. */
 export interface MpiIo {
@@ -29,7 +33,7 @@ const defaultIo = (): MpiIo => ({
 });
 
 /** A progress bar on stderr over the phases of a dedupe (one line, relabelled per phase). */
-function progressBar(enabled: boolean): { onProgress: DedupeFileOptions['onProgress']; stop: () => void } {
+function progressBar(enabled: boolean): { onProgress: ((phase: string, done: number, total: number) => void) | undefined; stop: () => void } {
   if (!enabled) return { onProgress: undefined, stop: () => {} };
   const multi = new MultiBar(
     { format: 'mpi {phase} [{bar}] {percentage}% | {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: false },
@@ -120,9 +124,32 @@ export async function runMpiEvaluate(opts: { input: string; truth: string }, io:
   return result;
 }
 
-/** Registers `mpi dedupe` and `mpi evaluate` on the program. */
+/**
+ * `mpi link`: batch linking of every stored Patient (see foundation/mpi/store-link.ts).
+ * @returns the figures of the run
+ */
+export async function runMpiLink(opts: { data?: string; databaseUrl?: string }, io: MpiIo = defaultIo()): Promise<StoreLinkResult> {
+  const config = loadConfig(process.env, { dataDir: opts.data, databaseUrl: opts.databaseUrl, logLevel: 'warn' });
+  const database = await openConfiguredDatabase(config);
+  const bar = progressBar(io.progress ?? false);
+  try {
+    const r = await linkStore(database.db, { onProgress: bar.onProgress });
+    bar.stop();
+    io.out(
+      `${r.patients} Patients → ${r.persons} persons (${r.newPersons} new); ${r.relinked} links written; ${r.candidatePairs} candidate pairs; ` +
+        `${r.reviewPairs} pairs for review; model ${r.modelId} saved ` +
+        `(read ${r.seconds.read.toFixed(1)} s, match ${r.seconds.match.toFixed(1)} s, write ${r.seconds.write.toFixed(1)} s)\n`,
+    );
+    return r;
+  } finally {
+    bar.stop();
+    await database.close();
+  }
+}
+
+/** Registers `mpi dedupe`, `mpi evaluate` and `mpi link` on the program. */
 export function registerMpi(program: Command): void {
-  const mpi = program.command('mpi').description('master patient index: batch matching of FHIR Patient NDJSON');
+  const mpi = program.command('mpi').description('master patient index: batch matching of NDJSON files or of the whole store');
   mpi
     .command('dedupe')
     .description('cluster the Patients of an NDJSON file into persons; writes CSV "id,person"')
@@ -138,5 +165,13 @@ export function registerMpi(program: Command): void {
     .requiredOption('--truth <file>', 'CSV with columns id,person')
     .action(async (opts: { input: string; truth: string }) => {
       await runMpiEvaluate(opts);
+    });
+  mpi
+    .command('link')
+    .description('link every Patient of the store into persons (batch EM fit; saves the model the real-time matching uses)')
+    .option('--data <dir>', 'PGlite data directory (default ./data)')
+    .option('--database-url <url>', 'PostgreSQL URL instead of PGlite')
+    .action(async (opts: { data?: string; databaseUrl?: string }) => {
+      await runMpiLink(opts);
     });
 }

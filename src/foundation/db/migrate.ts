@@ -5,11 +5,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-fhir-store.js';
 import * as m0002 from './migrations/0002-access.js';
+import * as m0003 from './migrations/0003-mpi.js';
 import * as m0004 from './migrations/0004-import-jobs.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-fhir-store': m0001,
   '0002-access': m0002,
+  '0003-mpi': m0003,
   '0004-import-jobs': m0004,
 };
 

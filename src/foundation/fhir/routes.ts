@@ -18,6 +18,8 @@ export interface FhirRoutesOptions {
   context: (request: FastifyRequest) => RequestContext | Promise<RequestContext>;
   /** Public base URL of /fhir, e.g. http://localhost:8080/fhir; derived from the request when absent. */
   baseUrl?: string;
+  /** Other Patients linked to the same person (master patient index), for Patient/$everything across links. */
+  linkedPatients?: (patientId: string) => Promise<string[]>;
 }
 
 type Params = { type: string; id: string; vid: string };
@@ -160,7 +162,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
 
   app.get<{ Params: Params }>('/Patient/:id/$everything', async (request, reply) => {
     const ctx = await options.context(request);
-    const all = await store.everything(ctx, request.params.id);
+    const all = await store.everything(ctx, request.params.id, options.linkedPatients);
     const entries = all.map((r) => `{"fullUrl":${JSON.stringify(`${base(request)}/${r.resourceType}/${r.id}`)},"resource":${r.json}}`);
     return reply.header('content-type', FHIR_JSON).send(`{"resourceType":"Bundle","type":"searchset","total":${all.length},"entry":[${entries.join(',')}]}`);
   });

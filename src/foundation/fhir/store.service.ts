@@ -361,14 +361,22 @@ export class FhirStore {
     return out;
   }
 
-  /** Patient/$everything (R4 §6.1.x operation-patient-everything): the patient and its compartment. */
-  async everything(ctx: RequestContext, patientId: string): Promise<{ resourceType: string; id: string; json: string }[]> {
+  /**
+   * Patient/$everything (R4 §6.1.x operation-patient-everything): the patient and its compartment.
+   * With `linked` (the master patient index: the other Patients linked to the same person), the
+   * linked Patients and their compartments too — only those inside the caller's scope.
+   */
+  async everything(ctx: RequestContext, patientId: string, linked?: (patientId: string) => Promise<string[]>): Promise<{ resourceType: string; id: string; json: string }[]> {
     const patient = await this.read(ctx, 'Patient', patientId, 'everything');
+    const others = linked ? (await linked(patientId)).filter((id) => id !== patientId) : [];
+    const linkedPatients = others.length === 0 ? [] : ctx.access ? await readCurrentManyScoped(this.db, 'Patient', others, ctx.access.readable) : await readCurrentMany(this.db, 'Patient', others);
+    const ids = [patientId, ...linkedPatients.map((p) => p.id)];
     const types = patientCompartmentTypes();
     const params = [...new Set(types.flatMap((t) => patientCompartmentParams(t)))];
-    const rest = await referencingResources(this.db, types, params, 'Patient', [patientId], ctx.access?.readable);
-    const all = [{ resourceType: 'Patient', id: patientId, json: patient.json as string }, ...rest.filter((r) => !(r.resourceType === 'Patient' && r.id === patientId))];
-    this.auditRead(ctx, 'everything', rest.map((r) => ({ resourceType: r.resourceType, id: r.id, residentId: r.residentId ?? patient.residentId })));
+    const rest = await referencingResources(this.db, types, params, 'Patient', ids, ctx.access?.readable);
+    const patients = [patient, ...linkedPatients].map((p) => ({ resourceType: 'Patient', id: p.id, residentId: p.residentId, json: p.json as string }));
+    const all = [...patients, ...rest.filter((r) => !(r.resourceType === 'Patient' && ids.includes(r.id)))];
+    this.auditRead(ctx, 'everything', [...patients.slice(1), ...rest].map((r) => ({ resourceType: r.resourceType, id: r.id, residentId: r.residentId ?? patient.residentId })));
     return all;
   }
 }

@@ -28,6 +28,10 @@ export interface DedupeOptions {
   onProgress?: DedupeProgress;
   /** Below this many records the prior model is used instead of a fit (default {@link MIN_RECORDS_TO_FIT}). */
   minRecordsToFit?: number;
+  /** Pairs that must end in one cluster (links confirmed by a person), applied before every scored link. */
+  fixedLinks?: ReadonlyArray<readonly [number, number]>;
+  /** Pairs a person rejected: never linked directly nor sent to review again. */
+  cannotLink?: (a: number, b: number) => boolean;
 }
 
 /**
@@ -108,12 +112,14 @@ export function dedupeRecords(records: readonly MatchRecord[], opts: DedupeOptio
     const s = scorePair(comparisons[p], model);
     decisions[s.decision]++;
     const [a, b] = pairs[p];
+    if (s.decision !== 'non-link' && opts.cannotLink?.(a, b)) continue;
     if (s.decision === 'link') links.push({ a, b, weight: s.weight });
     else if (s.decision === 'review') reviewCandidates.push({ a, b, weight: s.weight, reason: 'weight' });
     if (p % step === 0) progress('score', p, pairs.length);
   }
   progress('score', pairs.length, pairs.length);
   progress('cluster', 0, 1);
+  for (const [a, b] of opts.fixedLinks ?? []) links.push({ a: Math.min(a, b), b: Math.max(a, b), weight: Number.MAX_VALUE });
   const { cluster, clusters, refused } = clusterLinks(records.length, links, (i) => records[i].residentId);
   for (const r of refused) reviewCandidates.push({ ...r, reason: 'id-chain' });
   // A review pair whose records were linked through other pairs needs no human.

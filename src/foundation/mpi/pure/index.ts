@@ -18,3 +18,5 @@ export * from './clustering.js';
 export * from './pairwise-metrics.js';
 export * from './batch-dedupe.js';
 export * from './sound-alike.js';
+export * from './model-json.js';
+export * from './incremental-link.js';
