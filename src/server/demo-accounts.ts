@@ -1,7 +1,7 @@
 /**
  * Demo accounts of `npm start` (serve --demo): on first start (no account yet) a district
- * administrator and a family doctor are created with the known passwords of README "Demo
- * accounts", printed once to stderr. Never use --demo for a real deployment.
+ * administrator, a family doctor and a CDC epidemiologist are created with the known passwords of
+ * README "Demo accounts", printed once to stderr. Never use --demo for a real deployment.
  */
 import { sql } from 'kysely';
 import type { AccessService } from '../foundation/access/index.js';
@@ -10,6 +10,7 @@ import type { Database } from '../foundation/db/index.js';
 export const DEMO_ACCOUNTS = {
   admin: { username: 'demo-admin', password: 'Bureau#2026-demo', role: 'district-admin' },
   doctor: { username: 'demo-doctor', password: 'Doctor#2026-demo', role: 'family-doctor' },
+  cdc: { username: 'demo-cdc', password: 'Cdc#2026-demo', role: 'cdc-epidemiologist' },
 } as const;
 
 /** Creates the demo accounts when the database has none; returns the lines to print (empty when nothing was created). */
@@ -20,12 +21,14 @@ export async function ensureDemoAccounts(access: AccessService, db: Database): P
   const village = row.rows[0]?.unit ?? '330109001001';
   const district = village.slice(0, 6);
   const town = village.slice(0, 9);
-  const { admin, doctor } = DEMO_ACCOUNTS;
+  const { admin, doctor, cdc } = DEMO_ACCOUNTS;
   await access.createUser({ username: admin.username, password: admin.password, role: admin.role, orgUnit: district, displayName: 'Demo district administrator' });
   await access.createUser({ username: doctor.username, password: doctor.password, role: doctor.role, orgUnit: town, displayName: 'Demo family doctor' });
+  await access.createUser({ username: cdc.username, password: cdc.password, role: cdc.role, orgUnit: district, displayName: 'Demo CDC epidemiologist' });
   return [
     'Demo accounts created (shown once; see README "Demo accounts"):',
     `  ${admin.username} / ${admin.password}  (district-admin, district ${district}: aggregates only)`,
     `  ${doctor.username} / ${doctor.password}  (family-doctor, town ${town})`,
+    `  ${cdc.username} / ${cdc.password}  (cdc-epidemiologist, district ${district}: signals, case line lists)`,
   ];
 }

@@ -1,12 +1,14 @@
 /**
  * The demo district behind `npm start`: on first start with an empty database, the simulator's
- * district is written into the store through the bulk importer, with a progress bar.
+ * district is written into the store through the bulk importer, with a progress bar, and the daily
+ * detection run is replayed over its last weeks so the CDC console opens with signals to work on.
  */
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
 import type { FhirStore } from '../foundation/fhir/index.js';
 import { BatchImporter, type ImportStats } from '../foundation/ingest/index.js';
+import { runSurveillance } from '../publichealth/index.js';
 import { simulateDistrict } from '../simulate/index.js';
 
 /** True when the store holds no Patient yet. */
@@ -15,8 +17,12 @@ export async function isEmpty(db: Database): Promise<boolean> {
   return !row.rows[0].found;
 }
 
-/** Seeds a simulated district of `residents` residents over `years` years; returns the import counts. */
-export async function seedDemoDistrict(store: FhirStore, options: { residents: number; years: number; seed?: number; progress?: boolean }): Promise<ImportStats> {
+/**
+ * Seeds a simulated district of `residents` residents over `years` years; returns the import counts.
+ * `surveillanceDays` (default 60, 0 skips) replays the daily detection run over the last days of the
+ * simulated data (see runDemoSurveillance).
+ */
+export async function seedDemoDistrict(store: FhirStore, options: { residents: number; years: number; seed?: number; progress?: boolean; surveillanceDays?: number }): Promise<ImportStats> {
   const bar = options.progress ? new SingleBar({ format: 'seeding demo district |{bar}| {percentage}% {value}/{total} residents | {rate} resources/s', hideCursor: true }) : undefined;
   bar?.start(options.residents, 0, { rate: 0 });
   const importer = new BatchImporter(store, { actor: 'system:demo-seed' }, {
@@ -34,5 +40,24 @@ export async function seedDemoDistrict(store: FhirStore, options: { residents: n
   );
   const stats = await importer.finish();
   bar?.stop();
+  await runDemoSurveillance(store.db, options.surveillanceDays ?? 60);
   return stats;
+}
+
+/**
+ * Runs detection (`healthy-brain surveillance run --date D`) for each of the last `days` days of the
+ * case data, oldest first, as the scheduled daily run would have done while the data arrived: a
+ * simulated district ends in the past, so no scheduled run has seen it. Returns the signals found.
+ */
+export async function runDemoSurveillance(db: Database, days: number): Promise<number> {
+  if (days <= 0) return 0;
+  const row = await sql<{ last: string | null }>`SELECT max(day)::text AS last FROM proj_case`.execute(db);
+  const last = row.rows[0]?.last;
+  if (!last) return 0;
+  let signals = 0;
+  for (let i = days - 1; i >= 0; i--) {
+    const date = new Date(Date.parse(`${last}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10);
+    signals += (await runSurveillance(db, { date })).newSignals;
+  }
+  return signals;
 }

@@ -1,6 +1,7 @@
 /**
  * End-to-end harness: builds the web app (unless HB_E2E_SKIP_BUILD=1 and web/dist exists), starts
- * the real server over a fresh database seeded with a small simulated district, and launches
+ * the real server over a fresh database seeded with a small simulated district (seedDemoDistrict
+ * also replays the daily detection run over its last 60 days, so the CDC has signals), and launches
  * Debian's Chromium through playwright-core (Playwright's own browser download is not used).
  */
 import { existsSync, mkdirSync } from 'node:fs';

@@ -5,8 +5,10 @@
  * screenshots to docs/screenshots/. Logs in through the login page when the server has accounts
  * (issue 8); on an open server it goes straight in.
  */
+import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../../src/server/index.js';
 import { fhirCount, fhirGet, launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
@@ -20,10 +22,11 @@ let apiToken: string | undefined;
 const withAuth = () => (apiToken ? { authorization: `Bearer ${apiToken}` } : undefined);
 const report: string[] = [];
 
-/** Creates the e2e accounts on a server that has access control; returns whether it has. */
+/** Creates the demo accounts of `npm start` and the e2e accounts on a server that has access control; returns whether it has. */
 async function createAccounts(): Promise<boolean> {
-  const access = (server.app as unknown as { access?: { createUser(u: Record<string, unknown>): Promise<unknown> } }).access;
+  const access = (server.app as unknown as { access?: Parameters<typeof ensureDemoAccounts>[0] }).access;
   if (!access) return false;
+  await ensureDemoAccounts(access, server.database.db);
   await access.createUser({ username: 'e2e-clinician', password: PASSWORD, role: 'clinician', orgUnit: null });
   await access.createUser({ username: 'e2e-doctor', password: PASSWORD, role: 'family-doctor', orgUnit: '330109' });
   await access.createUser({ username: 'e2e-admin', password: PASSWORD, role: 'district-admin', orgUnit: null });
@@ -43,12 +46,12 @@ async function newPage(): Promise<Page> {
 }
 
 /** Opens `path`; logs in as `username` first when the server asks for it. */
-async function open(page: Page, path: string, username: string): Promise<void> {
+async function open(page: Page, path: string, username: string, password = PASSWORD): Promise<void> {
   await page.goto(`${server.url}${path}`);
   if (!hasAuth) return;
   await page.waitForURL(/\/login/);
   await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
+  await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   if (!new URL(page.url()).pathname.startsWith(path)) await page.goto(`${server.url}${path}`);
@@ -202,5 +205,104 @@ describe('web app', () => {
     await open(doctor, '/', 'e2e-doctor');
     await doctor.waitForURL(/\/workstation$/);
     await doctor.close();
+  });
+});
+
+describe('CDC console', () => {
+  const cdc = DEMO_ACCOUNTS.cdc;
+  let cdcAuth: Record<string, string> | undefined;
+  const apiGet = async (path: string): Promise<any> => {
+    const res = await fetch(`${server.url}${path}`, { headers: cdcAuth });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  beforeAll(async () => {
+    if (!hasAuth) return;
+    const res = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: cdc.username, password: cdc.password }) });
+    cdcAuth = { authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` };
+  });
+
+  it('lists the demo signals, moves one into investigation and shows its chart and case line list', async (ctx) => {
+    if (!hasAuth) ctx.skip();
+    // A new signal with cases behind it (the demo replays detection over its last 60 days).
+    const { signals, total } = await apiGet('/api/surveillance/signals?status=new&_count=500');
+    expect(total, 'the demo district has new signals').toBeGreaterThan(0);
+    let target: { id: string; disease: string } | undefined;
+    let lines: { visible: number; cases: { residentId: string }[] } | undefined;
+    for (const s of signals) {
+      lines = await apiGet(`/api/surveillance/signals/${s.id}/cases`);
+      if (lines!.visible > 0) {
+        target = s;
+        break;
+      }
+    }
+    expect(target, 'a new signal with readable cases').toBeDefined();
+    const before = await apiGet('/api/surveillance/metrics');
+
+    const page = await newPage();
+    // The CDC's home is the console.
+    await open(page, '/', cdc.username, cdc.password);
+    await page.waitForURL(/\/cdc$/);
+    await expect.poll(() => page.locator('h1').textContent()).toContain('疾控控制台');
+    await expect.poll(() => page.getByTestId('stat-signals-new-value').textContent()).toBe(String(before.byStatus.new));
+    await expect.poll(() => page.getByTestId('signal-row').count()).toBeGreaterThan(0);
+    await page.getByTestId('unit-tiles').locator('.tile-value', { hasText: /\d/ }).first().waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/cdc-list.png`, fullPage: true });
+
+    // Filter: new signals of the target's disease (kept in the URL).
+    await page.getByTestId('filter-status').selectOption('new');
+    await page.getByTestId('filter-disease').selectOption(target!.disease);
+    await page.waitForURL(/status=new/);
+    await expect.poll(async () => [...new Set(await page.getByTestId('signal-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))))]).toEqual(['new']);
+    // The metrics follow the filters (not the status one).
+    const beforeDisease = await apiGet(`/api/surveillance/metrics?disease=${target!.disease}`);
+    await expect.poll(() => page.getByTestId('stat-signals-new-value').textContent()).toBe(String(beforeDisease.byStatus.new));
+    await page.locator(`[data-signal="${target!.id}"] [data-testid="signal-link"]`).click();
+    await page.waitForURL(new RegExp(`/cdc/signals/${target!.id}\\?`));
+
+    // The evidence chart and the line list the server returned.
+    await page.getByTestId('evidence-chart').locator('canvas').first().waitFor();
+    await expect.poll(() => page.getByTestId('case-line').count()).toBe(lines!.visible);
+    const ids = await page.getByTestId('case-resident-id').allTextContents();
+    expect(ids.map((x) => x.trim()).sort()).toEqual(lines!.cases.map((c) => c.residentId).sort());
+    expect(await page.locator('h1 [data-testid="status-badge"]').getAttribute('data-status')).toBe('new');
+    expect(await page.getByTestId('response-time').textContent()).toContain('尚未响应');
+
+    // One workflow step: new → under investigation, with a note; who/when shown.
+    await page.getByTestId('workflow-note').fill('电话核实，派员调查');
+    await page.getByTestId('move-under-investigation').click();
+    await page.getByTestId('workflow-done').waitFor();
+    await expect.poll(() => page.locator('h1 [data-testid="status-badge"]').getAttribute('data-status')).toBe('under-investigation');
+    await expect.poll(() => page.getByTestId('history-event').first().textContent()).toContain(cdc.username);
+    expect(await page.getByTestId('history-event').first().textContent()).toContain('电话核实');
+    expect(await page.getByTestId('response-time').textContent()).toMatch(/响应时间：[\d.]+ (分钟|小时|天)/);
+    expect(await page.getByTestId('move-confirmed-outbreak').isVisible()).toBe(true);
+    const after = await apiGet(`/api/surveillance/signals/${target!.id}`);
+    expect(after.status).toBe('under-investigation');
+    expect(after.events).toHaveLength(1);
+    expect(after.events[0]).toMatchObject({ from: 'new', to: 'under-investigation', actor: cdc.username, note: '电话核实，派员调查' });
+    // The line list read is audited on the server, one row per case shown.
+    const audited = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE actor = ${cdc.username} AND detail = ${`signal ${target!.id} line list`}`.execute(server.database.db);
+    expect(audited.rows[0].n).toBeGreaterThanOrEqual(lines!.visible);
+    await page.waitForTimeout(800); // ECharts' entry animation
+    await page.screenshot({ path: `${SCREENSHOTS}/cdc.png`, fullPage: true });
+
+    // Back to the filtered list: the signal is gone from "new", and the metrics moved.
+    await page.getByTestId('back-to-list').click();
+    await page.waitForURL(/\/cdc\?.*status=new/);
+    await expect.poll(() => page.locator(`[data-signal="${target!.id}"]`).count()).toBe(0);
+    await page.getByTestId('filter-status').selectOption('under-investigation');
+    await expect.poll(() => page.locator(`[data-signal="${target!.id}"]`).getAttribute('data-status')).toBe('under-investigation');
+    await expect.poll(() => page.getByTestId('stat-signals-new-value').textContent()).toBe(String(beforeDisease.byStatus.new - 1));
+    const metrics = await apiGet('/api/surveillance/metrics');
+    expect(metrics.byStatus['under-investigation']).toBe(before.byStatus['under-investigation'] + 1);
+    expect(metrics.responded).toBe(before.responded + 1);
+
+    // The home page offers the console (no longer "coming soon").
+    await page.goto(`${server.url}/home`);
+    await page.locator('a.card-link[href="/cdc"]').waitFor();
+    expect(await page.locator('.card-disabled').filter({ hasText: '疾控控制台' }).count()).toBe(0);
+    await page.close();
   });
 });

@@ -4,6 +4,8 @@ import { useAuth } from './components/AuthProvider';
 import { Layout } from './components/Layout';
 import { Loading } from './components/Status';
 import { useI18n } from './i18n';
+import { CdcPage } from './pages/CdcPage';
+import { SignalPage } from './pages/cdc/SignalPage';
 import { CockpitPage } from './pages/CockpitPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -32,6 +34,8 @@ export function App() {
         <Route path="/home" element={<HomePage />} />
         <Route path="/cockpit" element={<CockpitPage />} />
         <Route path="/cockpit/:unit" element={<CockpitPage />} />
+        <Route path="/cdc" element={<CdcPage />} />
+        <Route path="/cdc/signals/:id" element={<SignalPage />} />
         <Route path="/workstation" element={<WorkstationPage />} />
         <Route path="/patients/:id" element={<PatientPage />} />
         <Route path="*" element={<NotFound />} />

@@ -36,9 +36,10 @@ export interface Workspace {
 
 export const WORKSPACES: readonly Workspace[] = [
   { id: 'workstation', path: '/workstation', roles: ['village-doctor', 'family-doctor', 'clinician', 'specialist'] },
+  // Before the cockpit: the CDC lands on its console.
+  { id: 'cdc', path: '/cdc', roles: ['cdc-epidemiologist'] },
   // Doctors see the cockpit of their own area (their grant's org unit); the bureau sees the district.
   { id: 'cockpit', path: '/cockpit', roles: ['district-admin', 'cdc-epidemiologist', 'village-doctor', 'family-doctor', 'clinician'] },
-  { id: 'cdc', roles: ['cdc-epidemiologist'] },
   { id: 'mpi', roles: ['data-steward'] },
   { id: 'dispense', roles: ['pharmacist'] },
 ];

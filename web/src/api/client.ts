@@ -1,11 +1,13 @@
 /**
- * The one typed client of the platform's HTTP API: FHIR R4 at /fhir and login at /auth.
+ * The one typed client of the platform's HTTP API: FHIR R4 at /fhir, login at /auth, and the
+ * platform's own APIs under /api (chronic-care indicators, surveillance).
  * fetch-based; sends `Authorization: Bearer …` when logged in; a 401 tries one token refresh and
  * then hands over to `onUnauthorized` (the app sends the user to the login page). Every failure is
  * an ApiError carrying the server's OperationOutcome.
  */
 import type { Bundle, BundleEntry, Resource, ResourceType } from '@medplum/fhirtypes';
 import { ApiError, isOperationOutcome } from './errors';
+import type { CaseLineList, DiseaseDefinition, SignalDetail, SignalList, SignalMetrics, SignalQuery, SignalStatus } from './surveillance';
 import { tokenStore, type Tokens } from './token-store';
 
 export type SearchParams = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -166,6 +168,38 @@ export class ApiClient {
   /** Chronic-care cohort indicators (issue 6): GET /api/indicators/chronic. */
   chronicIndicators(params: { condition: 'hypertension' | 'diabetes'; orgUnit: string; asOf: string; by?: 'self' | 'town' | 'village' }): Promise<{ rows: ChronicIndicators[] }> {
     return this.request(`/api/indicators/chronic${queryString(params)}`);
+  }
+
+  // ---- infectious-disease surveillance (issue 5; docs/surveillance.md) ----
+
+  /** The configured notifiable diseases and syndromes. */
+  surveillanceDiseases(): Promise<{ diseases: DiseaseDefinition[] }> {
+    return this.request('/api/surveillance/diseases');
+  }
+
+  /** Signals in the caller's org units, newest first. */
+  signals(query: SignalQuery = {}): Promise<SignalList> {
+    return this.request(`/api/surveillance/signals${queryString({ ...query })}`);
+  }
+
+  /** One signal with evidence, history (`events`), allowed `next` statuses and response time. */
+  signal(id: string): Promise<SignalDetail> {
+    return this.request(`/api/surveillance/signals/${encodeURIComponent(id)}`);
+  }
+
+  /** Moves a signal through the workflow; 409 (ApiError) when its status changed meanwhile or the move is not allowed. */
+  transitionSignal(id: string, status: SignalStatus, note?: string): Promise<SignalDetail> {
+    return this.request(`/api/surveillance/signals/${encodeURIComponent(id)}/transition`, { method: 'POST', body: note ? { status, note } : { status }, contentType: 'application/json' });
+  }
+
+  /** Case line list behind a signal (its evidence window, or the `days` days ending with it). */
+  signalCases(id: string, days?: number): Promise<CaseLineList> {
+    return this.request(`/api/surveillance/signals/${encodeURIComponent(id)}/cases${queryString({ days })}`);
+  }
+
+  /** Signals by status and the median response time. */
+  signalMetrics(query: { orgUnit?: string; disease?: string; from?: string; to?: string } = {}): Promise<SignalMetrics> {
+    return this.request(`/api/surveillance/metrics${queryString(query)}`);
   }
 
   // ---- FHIR R4 ----

@@ -6,14 +6,26 @@ import { Link } from 'react-router';
 import type { OrgUnit } from '../api/org-units';
 import { useI18n } from '../i18n';
 
-/** Light-to-dark teal: share of the maximum → CSS colour. */
-function shade(share: number): string {
+/** Light-to-dark teal (or red for alerts): share of the maximum → CSS colour. */
+function shade(share: number, alert = false): string {
   const s = Math.max(0, Math.min(1, share));
   const light = 94 - s * 58;
-  return `hsl(188 62% ${light}%)`;
+  return alert ? `hsl(6 68% ${light}%)` : `hsl(188 62% ${light}%)`;
 }
 
-export function UnitTiles(props: { units: OrgUnit[]; values: Map<string, number> | undefined; loading: boolean; format?: (v: number) => string }) {
+export function UnitTiles(props: {
+  units: OrgUnit[];
+  values: Map<string, number> | undefined;
+  loading: boolean;
+  format?: (v: number) => string;
+  /** Where a tile leads (default: the unit's cockpit) and its tooltip. */
+  href?: (unit: OrgUnit) => string;
+  title?: string;
+  /** Marks the selected tile (aria-current). */
+  current?: string;
+  /** Red scale (counts of alarms) instead of teal. */
+  alert?: boolean;
+}) {
   const { units, values, loading } = props;
   const { t, n } = useI18n();
   const max = Math.max(Number.MIN_VALUE, ...(values ? [...values.values()] : [1]));
@@ -25,10 +37,11 @@ export function UnitTiles(props: { units: OrgUnit[]; values: Map<string, number>
         return (
           <li key={u.code}>
             <Link
-              to={`/cockpit/${u.code}`}
+              to={props.href ? props.href(u) : `/cockpit/${u.code}`}
               className="tile"
-              style={{ background: shade(share), color: share > 0.6 ? '#fff' : undefined }}
-              title={t('cockpit.tiles.drill')}
+              style={{ background: shade(share, props.alert), color: share > 0.6 ? '#fff' : undefined }}
+              title={props.title ?? t('cockpit.tiles.drill')}
+              aria-current={props.current === u.code ? 'true' : undefined}
               data-testid={`unit-tile-${u.code}`}
             >
               <span className="tile-name">{u.name}</span>
