@@ -62,7 +62,7 @@ export default tseslint.config(
   },
   ...DOMAINS.map(domainRule),
   {
-    files: ['src/publichealth/detectors/**/*.ts', 'src/healthmgmt/risk/models/**/*.ts', 'src/foundation/mpi/pure/**/*.ts'],
+    files: ['src/publichealth/detectors/**/*.ts', 'src/healthmgmt/risk/models/**/*.ts', 'src/foundation/mpi/pure/**/*.ts', 'src/care/referral/{referral-state,referral-sla,facility-level}.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

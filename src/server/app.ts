@@ -11,6 +11,7 @@ import { MpiService, linkedPatientIds, mpiFhirRoutes, mpiRoutes } from '../found
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
 import { chronicCareRoutes, chronicRoutes, medicationRoutes, riskRoutes } from '../healthmgmt/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
+import { referralRoutes } from '../care/index.js';
 import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const chronicContext = async (request: FastifyRequest) => access.contextOf((await access.authenticate(request.headers.authorization)).principal);
   await app.register(async (api) => chronicCareRoutes(api, { store, clock: options.clock, context: chronicContext }));
   await app.register(async (api) => medicationRoutes(api, { store, clock: options.clock, context: chronicContext }));
+  await app.register(async (api) => referralRoutes(api, { store, access, clock: options.clock }));
   await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock }));
   await app.register(async (api) =>
     riskRoutes(api, {

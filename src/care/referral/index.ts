@@ -1,0 +1,9 @@
+/** Public entry of two-way referral: state machine and SLA timers (pure), FHIR mapping, projector, routes. */
+export * from './referral-state.js';
+export * from './referral-sla.js';
+export * from './facility-level.js';
+export { REFERRAL_STATUS_SYSTEM, REFERRAL_TRANSITION_EXTENSION, REFERRAL_CATEGORY, readReferralTask, type ReferralTask, type TransitionEntry } from './referral-fhir.js';
+export { referralMigration } from './migration.js';
+export { referralProjector, createReferralProjector } from './projector.js';
+export { ReferralService, referralView } from './referral.service.js';
+export { referralRoutes, type ReferralRoutesOptions } from './referral.routes.js';
