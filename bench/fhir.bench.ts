@@ -55,7 +55,7 @@ function startServer(env: Record<string, string>, port: number): Promise<ChildPr
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server process.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '../bin/healthy-brain.js'), 'serve', '--port', String(port)], {
-    env: { ...process.env, HB_LOG_LEVEL: 'warn', HB_DEMO_RESIDENTS: '0', HB_ACCESS_TOKEN_SECONDS: '86400', ...env },
+    env: { ...process.env, HB_LOG_LEVEL: 'warn', HB_DEMO_RESIDENTS: '0', HB_ACCESS_TOKEN_SECONDS: '86400', HB_RATE_LIMIT_MAX: '0', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   return new Promise((resolve, reject) => {

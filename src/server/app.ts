@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessService, accessRoutes, type Principal } from '../foundation/access/index.js';
+import { AccessService, OidcLogin, accessRoutes, auditEventRoutes, oidcRoutes, type OidcOptions, type Principal } from '../foundation/access/index.js';
 import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
 import { MpiService, linkedPatientIds, mpiFhirRoutes, mpiRoutes } from '../foundation/mpi/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
@@ -17,6 +17,8 @@ import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { PACKAGE_VERSION } from './version.js';
 import { registerWeb } from './web.js';
+import { loadConfig } from './config.js';
+import { registerHardening, securityFromConfig, type SecurityOptions } from './hardening.js';
 
 export interface AppOptions {
   db: Database;
@@ -32,6 +34,10 @@ export interface AppOptions {
   importDir?: string;
   /** Daily surveillance run at HH:MM (UTC+8) for the previous day (HB_SURVEILLANCE_RUN_AT); absent or "off" = no scheduled run. */
   surveillanceRunAt?: string;
+  /** Headers, CORS, rate and body limits (HB_CORS_ORIGINS, HB_RATE_LIMIT_*, …); absent = the configuration defaults. */
+  security?: Partial<SecurityOptions>;
+  /** OpenID Connect login (HB_OIDC_*); absent = off (GET /auth/oidc/login answers 404). */
+  oidc?: OidcOptions;
 }
 
 export interface App {
@@ -46,7 +52,9 @@ export interface App {
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<App> {
   loadFhirDefinitions();
+  const security: SecurityOptions = { ...securityFromConfig(loadConfig({})), ...options.security };
   const app = Fastify({
+    trustProxy: security.trustProxy,
     logger: {
       level: options.logLevel ?? 'info',
       // Never log bodies or query strings: they carry health data.
@@ -55,13 +63,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
         res: (res) => ({ statusCode: res.statusCode }),
       },
     },
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: security.bodyLimit,
   });
   const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors });
   const access = await AccessService.create({ db: options.db, secret: options.jwtSecret, clock: options.clock, accessTokenSeconds: options.accessTokenSeconds });
   const mpi = new MpiService({ db: options.db, store, clock: options.clock });
   installErrorHandler(app);
+  await registerHardening(app, security, access);
   await app.register(async (auth) => accessRoutes(auth, { access, store }));
+  const oidcLogin = options.oidc ? new OidcLogin(options.oidc, { db: options.db, access, clock: options.clock, baseUrl: options.baseUrl }) : undefined;
+  await app.register(async (auth) => oidcRoutes(auth, { login: oidcLogin }));
   // Every /fhir route but the CapabilityStatement needs a Bearer token (issue 8); the context
   // carries the user and their compiled scope into the store.
   const contexts = new WeakMap<FastifyRequest, RequestContext>();
@@ -77,6 +88,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(
     async (fhir) => {
+      // Transaction bundles may be large: /fhir routes take HB_FHIR_BODY_LIMIT ($import streams its body).
+      fhir.addHook('onRoute', (route) => {
+        route.bodyLimit ??= security.fhirBodyLimit;
+      });
       fhir.addHook('onRequest', async (request) => {
         if (request.routeOptions.url === '/fhir/metadata') return;
         try {
@@ -87,6 +102,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
           await access.audit('anonymous', 'request', 'unauthenticated', `${request.method} ${request.routeOptions.url ?? ''}`);
           throw err;
         }
+      });
+      // The audit as read-only FHIR AuditEvent (before the generic /:type routes).
+      await auditEventRoutes(fhir, {
+        db: options.db,
+        access,
+        store,
+        baseUrl: options.baseUrl,
+        clock: options.clock,
+        principal: (request) => {
+          const principal = principals.get(request);
+          if (!principal) throw new Error('request reached AuditEvent without authentication');
+          return principal;
+        },
       });
       await fhirRoutes(fhir, {
         store,

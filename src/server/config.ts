@@ -25,6 +25,35 @@ const schema = z.object({
   accessTokenSeconds: z.coerce.number().int().min(30).max(86400).default(900),
   /** Daily outbreak-detection run at HH:MM China Standard Time for the previous day, or "off". */
   surveillanceRunAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('01:00'),
+  /** OpenID Connect login (docs/access.md "OpenID Connect"): off while the issuer is unset. https, or http on localhost. */
+  oidcIssuer: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u), 'must be an https:// URL (http:// only on localhost)').optional(),
+  oidcClientId: z.string().min(1).optional(),
+  oidcClientSecret: z.string().min(1).optional(),
+  /** Redirect URI registered at the identity provider; default <base>/auth/oidc/callback. */
+  oidcRedirectUrl: z.string().url().optional(),
+  /** Claim naming the local account on a subject's first login (e.g. preferred_username); unset = operator links only. */
+  oidcUsernameClaim: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a claim name').optional(),
+  /** Name of the identity provider on the login button. */
+  oidcName: z.string().min(1).max(60).optional(),
+  /** Hardening (docs/access.md "Hardening"): origins allowed to call the API from a browser (comma-separated); empty = CORS off. */
+  corsOrigins: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be origins like https://his.example.org, comma-separated'),
+  /** Strict-Transport-Security max-age in seconds (only behind HTTPS); 0 = no HSTS header. */
+  hstsSeconds: z.coerce.number().int().min(0).max(63072000).default(0),
+  /** Requests per client (signed-in principal, else IP) per window on every route; 0 = no rate limit at all. */
+  rateLimitMax: z.coerce.number().int().min(0).default(6000),
+  /** Requests per IP per window on /auth/login and /oauth2/token. */
+  rateLimitLoginMax: z.coerce.number().int().min(1).default(30),
+  rateLimitWindowSeconds: z.coerce.number().int().min(1).max(86400).default(60),
+  /** Largest request body in bytes (JSON of the non-FHIR APIs). */
+  bodyLimit: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Largest body of /fhir requests (transaction bundles); $import streams NDJSON and is not bound by it. */
+  fhirBodyLimit: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+  /** Trust X-Forwarded-For from a reverse proxy: off, true (any), or comma-separated proxy addresses/CIDRs. */
+  trustProxy: z.string().default('off'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -47,6 +76,20 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     jwtSecret: env.HB_JWT_SECRET,
     accessTokenSeconds: env.HB_ACCESS_TOKEN_SECONDS,
     surveillanceRunAt: env.HB_SURVEILLANCE_RUN_AT,
+    oidcIssuer: env.HB_OIDC_ISSUER,
+    oidcClientId: env.HB_OIDC_CLIENT_ID,
+    oidcClientSecret: env.HB_OIDC_CLIENT_SECRET,
+    oidcRedirectUrl: env.HB_OIDC_REDIRECT_URL,
+    oidcUsernameClaim: env.HB_OIDC_USERNAME_CLAIM,
+    oidcName: env.HB_OIDC_NAME,
+    corsOrigins: env.HB_CORS_ORIGINS,
+    hstsSeconds: env.HB_HSTS_SECONDS,
+    rateLimitMax: env.HB_RATE_LIMIT_MAX,
+    rateLimitLoginMax: env.HB_RATE_LIMIT_LOGIN_MAX,
+    rateLimitWindowSeconds: env.HB_RATE_LIMIT_WINDOW_SECONDS,
+    bodyLimit: env.HB_BODY_LIMIT,
+    fhirBodyLimit: env.HB_FHIR_BODY_LIMIT,
+    trustProxy: env.HB_TRUST_PROXY,
   };
   const merged: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fromEnv)) if (v !== undefined && v !== '') merged[k] = v;
@@ -56,5 +99,6 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
+  if (parsed.data.oidcIssuer && !parsed.data.oidcClientId) throw new Error('invalid configuration: oidcClientId: HB_OIDC_CLIENT_ID is required when HB_OIDC_ISSUER is set');
   return parsed.data;
 }

@@ -5,6 +5,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
+import { seedDemoReferrals } from '../care/index.js';
 import type { Database } from '../foundation/db/index.js';
 import type { FhirStore } from '../foundation/fhir/index.js';
 import { BatchImporter, type ImportStats } from '../foundation/ingest/index.js';
@@ -41,6 +42,8 @@ export async function seedDemoDistrict(store: FhirStore, options: { residents: n
   const stats = await importer.finish();
   bar?.stop();
   await runDemoSurveillance(store.db, options.surveillanceDays ?? 60);
+  // A handful of referrals in every state (closed, returned, overdue, scheduled, rejected, down, new): src/care/referral/referral-demo.ts.
+  await seedDemoReferrals(store);
   return stats;
 }
 

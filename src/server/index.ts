@@ -1,6 +1,7 @@
 /** Public entry of the server: configuration and app composition. */
 export { loadConfig, type Config, type ConfigFlags } from './config.js';
 export { buildApp, type App, type AppOptions } from './app.js';
+export { securityFromConfig, type SecurityOptions } from './hardening.js';
 export { openConfiguredDatabase } from './database.js';
 export { PACKAGE_VERSION } from './version.js';
 export { isEmpty, seedDemoDistrict } from './demo.js';

@@ -7,3 +7,6 @@ export { referralMigration } from './migration.js';
 export { referralProjector, createReferralProjector } from './projector.js';
 export { ReferralService, referralView } from './referral.service.js';
 export { referralRoutes, type ReferralRoutesOptions } from './referral.routes.js';
+export { seedDemoReferrals } from './referral-demo.js';
+export { relationshipWindow, RELATIONSHIP_DAYS_AFTER_CLOSE } from './referral-relationship.js';
+export { buildNotification, notificationText, COMMUNICATION_CATEGORY_SYSTEM } from './referral-notification.js';

@@ -6,11 +6,13 @@
  * from the pure timers with the default rules.
  */
 import type { Task } from '@medplum/fhirtypes';
+import { grantCareRelationship, removeCareRelationships } from '../../foundation/access/index.js';
 import type { Executor } from '../../foundation/db/index.js';
 import type { Projector, ResourceChange } from '../../foundation/fhir/index.js';
 import { facilityLevel, referralDirection } from './facility-level.js';
 import { readReferralTask } from './referral-fhir.js';
-import { facilities, replaceReferrals } from './referral.repository.js';
+import { facilities, referralIdsOfTasks, replaceReferrals } from './referral.repository.js';
+import { relationshipSource, relationshipWindow } from './referral-relationship.js';
 import { DEFAULT_SLA, returnCheckDue, seenDue, type SlaRules } from './referral-sla.js';
 
 /** The referral projector with the given SLA rules (a district's configuration). */
@@ -23,6 +25,8 @@ export function createReferralProjector(rules: SlaRules = DEFAULT_SLA): Projecto
       const live = parsed.filter((p) => p.t !== null);
       const orgs = await facilities(ex, live.flatMap((p) => [p.t!.requester, p.t!.performer]));
       const rows: Record<string, unknown>[] = [];
+      const grants: { source: string; grantee: string; residentId: string; validFrom: Date; validUntil: Date | null; at: Date }[] = [];
+      const ungranted: string[] = [];
       const events: Record<string, unknown>[] = [];
       for (const { c, t } of live) {
         if (!t) continue;
@@ -68,11 +72,20 @@ export function createReferralProjector(rules: SlaRules = DEFAULT_SLA): Projecto
           seen_due_at: seenDue(t.priority, requestedAt, rules),
           return_due_at: returnedAt ? returnCheckDue(returnedAt, rules) : null,
         });
+        // The receiver's care relationship (referral-relationship.ts): from acceptance, to the performer's org unit.
+        const window = relationshipWindow(t.transitions);
+        if (window && performer?.orgUnit && c.residentId) {
+          grants.push({ source: relationshipSource(t.serviceRequest), grantee: performer.orgUnit, residentId: c.residentId, validFrom: window.from, validUntil: window.until, at: last ? new Date(last.at) : requestedAt });
+        } else ungranted.push(relationshipSource(t.serviceRequest));
         t.transitions.forEach((e, i) => {
           events.push({ referral_id: t.serviceRequest, seq: i + 1, from_status: i === 0 ? null : t.transitions[i - 1].status, to_status: e.status, actor: e.by, at: new Date(e.at), note: e.note ?? null, resident_id: c.residentId });
         });
       }
+      // Referrals whose Task is gone (deleted, or no longer a referral) lose their relationship too.
+      const gone = await referralIdsOfTasks(ex, parsed.filter((p) => p.t === null).map((p) => p.c.id));
       await replaceReferrals(ex, changes.map((c) => c.id), rows, events);
+      await removeCareRelationships(ex, [...ungranted, ...gone.map(relationshipSource)]);
+      for (const { at, ...rel } of grants) await grantCareRelationship(ex, rel, at);
     },
   };
 }

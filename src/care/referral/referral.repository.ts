@@ -8,6 +8,8 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
 import { facilityOf, type Facility } from './referral-fhir.js';
 import type { ReferralState } from './referral-state.js';
+import { COMMUNICATION_CATEGORY_SYSTEM } from './referral-notification.js';
+import type { NotificationRow } from './referral-notify-view.js';
 
 /** A care_referral row as the database returns it. */
 export interface ReferralRow {
@@ -97,6 +99,13 @@ export async function replaceReferrals(ex: Executor, taskIds: readonly string[],
   for (let i = 0; i < events.length; i += 500) await insertRows(ex, 'care_referral_event', events.slice(i, i + 500));
 }
 
+/** The referral (ServiceRequest) ids of these Tasks, as projected. */
+export async function referralIdsOfTasks(ex: Executor, taskIds: readonly string[]): Promise<string[]> {
+  if (taskIds.length === 0) return [];
+  const rows = await sql<{ referral_id: string }>`SELECT referral_id FROM care_referral WHERE task_id = ANY(${[...taskIds]}::text[])`.execute(ex);
+  return rows.rows.map((r) => r.referral_id);
+}
+
 /** Org-unit prefixes a caller works in ('all' = platform-wide). */
 export type Prefixes = 'all' | readonly string[];
 
@@ -132,6 +141,28 @@ export async function listReferrals(ex: Executor, f: ListFilter): Promise<{ tota
   const total = await sql<{ n: string }>`SELECT count(*) AS n ${from} WHERE ${where}`.execute(ex);
   const rows = await sql<ReferralRow>`SELECT c.* ${from} WHERE ${where} ORDER BY c.requested_at DESC, c.referral_id LIMIT ${f.count} OFFSET ${f.offset}`.execute(ex);
   return { total: Number(total.rows[0].n), rows: rows.rows };
+}
+
+/**
+ * Referral notifications (Communication, category notification) addressed to a facility of a
+ * referral on the caller's side: the recipient is the performer of a referral whose performer org
+ * unit the caller works in, or its requester likewise. Found through the store's reference index.
+ */
+export async function listNotifications(ex: Executor, q: { prefixes: Prefixes; since?: Date; count: number }): Promise<NotificationRow[]> {
+  if (q.prefixes !== 'all' && q.prefixes.length === 0) return [];
+  const rows = await sql<NotificationRow>`
+    SELECT r.id, r.resident_id, r.last_updated, r.content FROM fhir_resource r
+    WHERE r.resource_type = 'Communication' AND r.deleted = false
+      ${q.since ? sql`AND r.last_updated > ${q.since}` : sql``}
+      AND r.id IN (SELECT s.resource_id FROM sp_reference s
+        WHERE s.resource_type = 'Communication' AND s.param = 'recipient' AND s.target_type = 'Organization'
+          AND s.target_id IN (SELECT c.performer_org FROM care_referral c WHERE ${within(sql`c.performer_org_unit`, q.prefixes)}
+                              UNION SELECT c.requester_org FROM care_referral c WHERE ${within(sql`c.requester_org_unit`, q.prefixes)}))
+      AND r.id IN (SELECT t.resource_id FROM sp_token t
+        WHERE t.resource_type = 'Communication' AND t.param = 'category' AND t.system = ${COMMUNICATION_CATEGORY_SYSTEM} AND t.code = 'notification')
+    ORDER BY r.last_updated ${q.since ? sql`ASC` : sql`DESC`}, r.id
+    LIMIT ${q.count}`.execute(ex);
+  return rows.rows;
 }
 
 export interface IndicatorRow {

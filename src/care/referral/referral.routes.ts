@@ -4,6 +4,7 @@
  *  POST /api/referrals                          create (ServiceRequest + Task [+ CarePlan]) → 201
  *  GET  /api/referrals/inbox                    received by the caller's org units (status, overdue, facility, _count, _offset)
  *  GET  /api/referrals/outbox                   sent from the caller's org units (same query)
+ *  GET  /api/referrals/notifications           notifications to the caller's facilities (since, _count)
  *  GET  /api/referrals/:id                      one referral with its history and FHIR resources
  *  POST /api/referrals/:id/$transition          {to, note?, at?, appointment?, carePlan?} → 200 | 409
  *  GET  /api/indicators/referrals               orgUnit, side=performer|requester, from, to: aggregates only
@@ -13,6 +14,7 @@ import type { AccessService } from '../../foundation/access/index.js';
 import { outcomes, type FhirStore } from '../../foundation/fhir/index.js';
 import { parseListQuery, parseNewReferral, parseTransition } from './referral-input.js';
 import { DEFAULT_SLA, type SlaRules } from './referral-sla.js';
+import { parseNotificationQuery } from './referral-notify-view.js';
 import { ReferralService } from './referral.service.js';
 
 export interface ReferralRoutesOptions {
@@ -43,6 +45,7 @@ export async function referralRoutes(app: FastifyInstance, options: ReferralRout
   });
   app.get('/api/referrals/inbox', async (request) => service.list(await principal(request), 'inbox', parseListQuery(request.query as Record<string, string | undefined>)));
   app.get('/api/referrals/outbox', async (request) => service.list(await principal(request), 'outbox', parseListQuery(request.query as Record<string, string | undefined>)));
+  app.get('/api/referrals/notifications', async (request) => service.notifications(await principal(request), parseNotificationQuery(request.query as Record<string, string | undefined>)));
   app.get('/api/referrals/:id', async (request) => {
     const who = await principal(request);
     return service.get(who, idParam(request));

@@ -4,16 +4,18 @@
  * projector in one transaction); a refused transition (409) or side (403) changes nothing.
  */
 import type { CarePlan, ServiceRequest, Task } from '@medplum/fhirtypes';
-import type { AccessService, Principal } from '../../foundation/access/index.js';
+import { withResources, type AccessService, type Principal } from '../../foundation/access/index.js';
 import { accessDenied, insertAudit, OperationOutcomeError, outcomes, validateInput, type FhirStore, type RequestContext } from '../../foundation/fhir/index.js';
 import { facilityLevel, referralDirection } from './facility-level.js';
 import { applyTransition, buildCarePlan, buildReferral, readReferralTask } from './referral-fhir.js';
 import type { ListQuery, TransitionInput } from './referral-input.js';
 import type { NewReferral } from './referral-fhir.js';
 import { workPrefixes, worksIn } from './referral-access.js';
-import { facilities, listReferrals, lockTask, referralEvents, referralIndicators, referralRow, type EventRow, type ReferralRow } from './referral.repository.js';
+import { facilities, listNotifications, listReferrals, lockTask, referralEvents, referralIndicators, referralRow, type EventRow, type ReferralRow } from './referral.repository.js';
 import { DEFAULT_SLA, slaStatus, type ReferralPriority, type SlaRules } from './referral-sla.js';
 import { checkTransition, nextStates } from './referral-state.js';
+import { buildNotification } from './referral-notification.js';
+import { notificationView, type NotificationQuery } from './referral-notify-view.js';
 
 /** 409 OperationOutcome (a transition the state machine does not allow). */
 export function conflict(text: string): OperationOutcomeError {
@@ -56,10 +58,13 @@ export function referralView(row: ReferralRow, now: Date, rules: SlaRules = DEFA
 
 const eventView = (e: EventRow) => ({ seq: e.seq, from: e.from_status, to: e.to_status, by: e.actor, at: iso(e.at), note: e.note });
 
+/** What the service needs of the access module (the demo seeding passes a system stand-in). */
+export type ReferralAccess = Pick<AccessService, 'contextOf' | 'audit' | 'authorizeAggregate'>;
+
 export class ReferralService {
   constructor(
     private readonly store: FhirStore,
-    private readonly access: AccessService,
+    private readonly access: ReferralAccess,
     private readonly clock: () => Date = () => new Date(),
     private readonly rules: SlaRules = DEFAULT_SLA,
   ) {}
@@ -70,7 +75,18 @@ export class ReferralService {
     return ctx;
   }
 
-  /** Creates the ServiceRequest, its Task (and the CarePlan of a down-referral) in one transaction. */
+  /**
+   * The caller's context widened by the referral's own resources (and the ones a step is about to
+   * write) when the caller works for one of its two facilities: the receiver reads and moves the
+   * referral addressed to it before acceptance gives it the record (referral-relationship.ts).
+   */
+  private partyContext(principal: Principal, ctx: RequestContext, row: ReferralRow | undefined, extra: { resourceType: string; id: string }[] = []): RequestContext {
+    if (!row || !ctx.access) return ctx;
+    if (!worksIn(principal, row.performer_org_unit) && !worksIn(principal, row.requester_org_unit)) return ctx;
+    return { ...ctx, access: withResources(ctx.access, [{ resourceType: 'ServiceRequest', id: row.referral_id }, { resourceType: 'Task', id: row.task_id }, ...extra]) };
+  }
+
+  /** Creates the ServiceRequest, its Task (and the CarePlan of a down-referral) and the receiver's notification in one transaction. */
   async create(principal: Principal, input: NewReferral) {
     const ctx = this.context(principal, 'referring');
     const found = await facilities(this.store.db, [input.requester, input.performer]);
@@ -93,8 +109,10 @@ export class ReferralService {
     const ids = { serviceRequest: this.store.newId(), task: this.store.newId(), ...(input.carePlan ? { carePlan: this.store.newId() } : {}) };
     const { serviceRequest, task } = buildReferral(input, ids, at, ctx.actor);
     const plan = input.carePlan && ids.carePlan ? buildCarePlan(ids.carePlan, input.patient, input.requester, input.carePlan, at) : null;
+    const reason = input.reason.text ?? input.reason.coding?.[0]?.display ?? input.reason.coding?.[0]?.code;
+    const notice = buildNotification({ id: this.store.newId(), referral: ids.serviceRequest, patient: input.patient, from: { id: input.requester, name: requester.name }, to: input.performer, state: 'requested', at, by: ctx.actor, ...(reason ? { note: reason } : {}) });
     await this.store.inTransaction(ctx, async (session) => {
-      for (const resource of [...(plan ? [plan] : []), serviceRequest, task]) {
+      for (const resource of [...(plan ? [plan] : []), serviceRequest, task, notice]) {
         await this.store.createIn(session, validateInput(resource, resource.resourceType), resource.resourceType, resource.id as string);
       }
     });
@@ -103,9 +121,9 @@ export class ReferralService {
 
   /** One referral with its history; 404 unknown, 403 outside the caller's scope (audited by the store). */
   async get(principal: Principal, id: string) {
-    const ctx = this.context(principal, 'reading referrals');
-    const stored = await this.store.read(ctx, 'ServiceRequest', id);
     const row = await referralRow(this.store.db, id);
+    const ctx = this.partyContext(principal, this.context(principal, 'reading referrals'), row);
+    const stored = await this.store.read(ctx, 'ServiceRequest', id);
     if (!row) throw new OperationOutcomeError(outcomes.notFoundOutcome(`ServiceRequest/${id} is not a referral`));
     const task = await this.store.read(ctx, 'Task', row.task_id);
     const events = await referralEvents(this.store.db, id);
@@ -114,9 +132,14 @@ export class ReferralService {
 
   /** Moves a referral: 409 for a transition the state machine refuses, 403 for the wrong side; nothing is written then. */
   async transition(principal: Principal, id: string, input: TransitionInput) {
-    const ctx = this.context(principal, 'moving referrals');
-    await this.store.read(ctx, 'ServiceRequest', id);
     const row = await referralRow(this.store.db, id);
+    const planId = input.carePlan ? this.store.newId() : null;
+    const noticeId = this.store.newId();
+    const ctx = this.partyContext(principal, this.context(principal, 'moving referrals'), row, [
+      { resourceType: 'Communication', id: noticeId },
+      ...(planId ? [{ resourceType: 'CarePlan', id: planId }] : []),
+    ]);
+    await this.store.read(ctx, 'ServiceRequest', id);
     if (!row) throw new OperationOutcomeError(outcomes.notFoundOutcome(`ServiceRequest/${id} is not a referral`));
     const check = checkTransition(row.status, input.to);
     if (!check.ok) throw conflict(check.reason);
@@ -140,7 +163,7 @@ export class ReferralService {
       const srStored = await session.current('ServiceRequest', id);
       if (!srStored?.json) throw new OperationOutcomeError(outcomes.notFoundOutcome(`ServiceRequest/${id} not found`));
       let plan: CarePlan | null = null;
-      if (input.carePlan) plan = buildCarePlan(this.store.newId(), current.patient, current.performer, input.carePlan, at.toISOString());
+      if (input.carePlan && planId) plan = buildCarePlan(planId, current.patient, current.performer, input.carePlan, at.toISOString());
       const request = JSON.parse(srStored.json) as ServiceRequest;
       const next = applyTransition(task, request, {
         to: input.to,
@@ -154,6 +177,20 @@ export class ReferralService {
       await this.store.updateIn(session, validateInput(next.task, 'Task'), row.task_id, undefined, 'Task');
       // The ServiceRequest gets a new version only when its own status changes (active → completed | revoked).
       if (next.serviceRequest !== request) await this.store.updateIn(session, validateInput(next.serviceRequest, 'ServiceRequest'), id, undefined, 'ServiceRequest');
+      // The other side is told, in the same transaction (issue 10: notifications on each transition).
+      const receiverActs = check.side === 'receiver';
+      const notice = buildNotification({
+        id: noticeId,
+        referral: id,
+        patient: current.patient,
+        from: receiverActs ? { id: row.performer_org, name: row.performer_name } : { id: row.requester_org, name: row.requester_name },
+        to: receiverActs ? row.requester_org : row.performer_org,
+        state: input.to,
+        at: at.toISOString(),
+        by: ctx.actor,
+        ...(input.note ? { note: input.note } : {}),
+      });
+      await this.store.createIn(session, validateInput(notice, 'Communication'), 'Communication', noticeId);
     });
     return this.get(principal, id);
   }
@@ -162,12 +199,28 @@ export class ReferralService {
   async list(principal: Principal, box: 'inbox' | 'outbox', q: ListQuery) {
     const ctx = this.context(principal, 'referral lists');
     const now = this.clock();
-    const page = await listReferrals(this.store.db, { box, prefixes: workPrefixes(principal), readable: ctx.access?.readable, ...q, now });
+    // The box is the caller's facilities' side of each referral: a referral addressed to (or sent
+    // from) them is listed whatever the patient's org unit (the receiver decides on it before any
+    // care relationship opens the record); the patient's other data stays under the compiled scope.
+    const page = await listReferrals(this.store.db, { box, prefixes: workPrefixes(principal), ...q, now });
     if (page.rows.length > 0) {
       await insertAudit(this.store.db, page.rows.map((r) => ({ recorded: now, actor: ctx.actor, action: 'referral-list', resourceType: 'ServiceRequest', resourceId: r.referral_id, residentId: r.resident_id, outcome: 'success', detail: box })));
     }
     const next = q.offset + page.rows.length < page.total ? q.offset + q.count : null;
     return { box, total: page.total, count: q.count, offset: q.offset, next, rows: page.rows.map((r) => referralView(r, now, this.rules)) };
+  }
+
+  /** Notifications addressed to the caller's facilities (newest first, `since` = recorded after); each one listed is audited. */
+  async notifications(principal: Principal, q: NotificationQuery) {
+    const ctx = this.context(principal, 'referral notifications');
+    const now = this.clock();
+    const rows = await listNotifications(this.store.db, { prefixes: workPrefixes(principal), since: q.since, count: q.count });
+    if (rows.length > 0) {
+      await insertAudit(this.store.db, rows.map((r) => ({ recorded: now, actor: ctx.actor, action: 'referral-notifications', resourceType: 'Communication', resourceId: r.id, residentId: r.resident_id, outcome: 'success', detail: 'referral' })));
+    }
+    const entries = rows.map(notificationView);
+    const newest = entries.reduce<string | null>((m, e) => (m === null || e.recorded > m ? e.recorded : m), q.since?.toISOString() ?? null);
+    return { count: entries.length, since: newest, entries };
   }
 
   /** Counts, completion and median time to seen, by direction and facility (aggregates of `orgUnit`). */

@@ -167,10 +167,10 @@ export const appendAudit = insertAudit;
 /** A resident's access history ("who has seen my record"), newest first. */
 export async function auditOfResident(ex: Executor, residentId: string, limit: number, offset: number): Promise<{ entries: AuditEntry[]; total: number }> {
   const base = ex.selectFrom('audit_log').where('resident_id', '=', residentId);
-  const rows = await base.select(['recorded', 'actor', 'action', 'resource_type', 'resource_id', 'resident_id', 'outcome', 'detail']).orderBy('recorded', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  const rows = await base.select(['recorded', 'actor', 'action', 'resource_type', 'resource_id', 'resident_id', 'outcome', 'detail', 'actor_roles', 'source_address']).orderBy('recorded', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
   const total = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return {
-    entries: rows.map((r) => ({ recorded: new Date(r.recorded), actor: r.actor, action: r.action, resourceType: r.resource_type, resourceId: r.resource_id, residentId: r.resident_id, outcome: r.outcome, detail: r.detail })),
+    entries: rows.map((r) => ({ recorded: new Date(r.recorded), actor: r.actor, action: r.action, resourceType: r.resource_type, resourceId: r.resource_id, residentId: r.resident_id, outcome: r.outcome, detail: r.detail, roles: r.actor_roles, address: r.source_address })),
     total: Number(total.n),
   };
 }

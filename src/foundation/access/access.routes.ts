@@ -119,6 +119,8 @@ export async function accessRoutes(app: FastifyInstance, options: AccessRoutesOp
         resource: e.resourceType && e.resourceId ? `${e.resourceType}/${e.resourceId}` : null,
         outcome: e.outcome,
         breakGlass: (e.detail ?? '').startsWith('break-glass'),
+        roles: e.roles ? e.roles.split(',') : [],
+        address: e.address ?? null,
       })),
     };
   });

@@ -4,7 +4,7 @@
  * store enforces. Failures of authentication never say which part was wrong.
  */
 import { randomUUID } from 'node:crypto';
-import { OperationOutcomeError, outcomes, type RequestContext } from '../fhir/index.js';
+import { noteAuditRoles, OperationOutcomeError, outcomes, type RequestContext } from '../fhir/index.js';
 import type { Database } from '../db/index.js';
 import * as repo from './access.repository.js';
 import { burnVerification, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -70,14 +70,15 @@ export class AccessService {
   }
 
   /** Creates a local account with one grant. Throws 400 on a weak password or bad grant, 409 on a taken username. */
-  async createUser(input: { username: string; password: string; role: string; orgUnit?: string | null; careTeam?: string | null; displayName?: string }): Promise<{ id: string }> {
+  async createUser(input: { username: string; password: string | null; role: string; orgUnit?: string | null; careTeam?: string | null; displayName?: string }): Promise<{ id: string }> {
     if (!/^[A-Za-z0-9._@-]{3,64}$/.test(input.username)) throw badRequest('username: 3-64 letters, digits or . _ @ -', 'username');
     const grant = AccessService.checkGrant(input);
-    const problem = passwordProblem(input.password, input.username);
+    // null: an account without a password, which signs in only through OpenID Connect (oidc.ts).
+    const problem = input.password === null ? null : passwordProblem(input.password, input.username);
     if (problem) throw badRequest(problem, 'password');
     if (await repo.findUserByUsername(this.db, input.username)) throw new OperationOutcomeError(outcomes.conflict(`username '${input.username}' is taken`));
     const id = randomUUID();
-    await repo.insertUser(this.db, { id, username: input.username, displayName: input.displayName ?? null, passwordHash: await hashPassword(input.password), now: this.clock() }, [grant]);
+    await repo.insertUser(this.db, { id, username: input.username, displayName: input.displayName ?? null, passwordHash: input.password === null ? null : await hashPassword(input.password), now: this.clock() }, [grant]);
     return { id };
   }
 
@@ -118,6 +119,21 @@ export class AccessService {
     }
     if (user.failedAttempts > 0 || user.lockedUntil) await repo.resetFailures(this.db, user.id);
     await this.audit(user.username, 'login', 'success', null);
+    return this.startSession(user);
+  }
+
+  /**
+   * Starts a session for an account already authenticated elsewhere (OpenID Connect, oidc.ts): the
+   * same tokens as login(). Disabled or unknown accounts get 401. The password lock-out does not
+   * apply (it guards against password guessing, which this path does not involve).
+   */
+  async sessionForUser(userId: string, via: string): Promise<TokenResponse> {
+    const user = await repo.findUserById(this.db, userId);
+    if (!user || user.disabled) {
+      await this.audit(user?.username ?? 'anonymous', 'login', 'failure', `${via}: ${user ? 'disabled account' : 'unknown user'}`);
+      throw unauthenticated();
+    }
+    await this.audit(user.username, 'login', 'success', via);
     return this.startSession(user);
   }
 
@@ -178,6 +194,8 @@ export class AccessService {
     const m = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(authorization ?? '');
     const verified = m ? await this.signer.verify(m[1]) : null;
     if (!verified) throw unauthenticated();
+    // The request's audit rows carry these roles from here on (audit-source.ts).
+    noteAuditRoles(verified.principal.grants.map((g) => g.role));
     return verified;
   }
 

@@ -9,10 +9,14 @@
  *   rows that carry no org unit; a care-team grant reaches the residents signed with that team
  *   (Patient.extension family-doctor-team = CareTeam/<id>);
  * - inside that area the role's `read` / `write` access picks the resource types;
- * - an active break-the-glass grant adds one resident (every type) for its duration.
+ * - an active break-the-glass grant adds one resident (every type) for its duration;
+ * - a clinical role bound to an org unit also reaches the residents in a valid care relationship
+ *   with a facility under that org unit (an accepted referral, care-relationship.ts): read every
+ *   type, write every type but the Patient itself (recording care, not re-registering).
  */
 import { sql, type RawBuilder } from 'kysely';
 import { CASE_REPORT_CATEGORY_SYSTEM, FAMILY_DOCTOR_TEAM_EXTENSION, type AccessControl } from '../fhir/index.js';
+import { CARE_RELATIONSHIP_ROLES, careRelationshipResidents } from './care-relationship.js';
 import { REFERENCE_TYPES, ROLE_DEFINITIONS, type PatientAccess, type RoleName } from './roles.js';
 
 /** A role bound to an org unit (null = platform-wide) or a care team. */
@@ -142,6 +146,15 @@ export function compileAccess(principal: Principal, now: Date): AccessControl {
     if (r) readParts.push(r);
     const w = patientPredicate(write, area);
     if (w) writeParts.push(w);
+    // Care relationships (accepted referrals) of the grant's facilities; a platform-wide grant
+    // reaches everyone already (and must keep folding to TRUE), a care-team grant names no facility.
+    if (g.orgUnit && !g.careTeam && area !== TRUE && CARE_RELATIONSHIP_ROLES.has(g.role)) {
+      const cared = careRelationshipResidents(g.orgUnit, now);
+      const rr = patientPredicate(read, cared);
+      if (rr) readParts.push(rr);
+      const rw = patientPredicate(write, sql<boolean>`(r.resource_type <> 'Patient' AND ${cared})`);
+      if (rw) writeParts.push(rw);
+    }
     const types = typesOf(read);
     if (types === 'all') readAll = true;
     else for (const t of types) readTypes.add(t);

@@ -7,12 +7,18 @@ import * as m0001 from './migrations/0001-fhir-store.js';
 import * as m0002 from './migrations/0002-access.js';
 import * as m0003 from './migrations/0003-mpi.js';
 import * as m0004 from './migrations/0004-import-jobs.js';
+import * as m0005 from './migrations/0005-access-oidc.js';
+import * as m0006 from './migrations/0006-access-care-relationship.js';
+import * as m0007 from './migrations/0007-audit-source.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-fhir-store': m0001,
   '0002-access': m0002,
   '0003-mpi': m0003,
   '0004-import-jobs': m0004,
+  '0005-access-oidc': m0005,
+  '0006-access-care-relationship': m0006,
+  '0007-audit-source': m0007,
 };
 
 /** Lets a later module (server composition) append its own numbered migrations. */

@@ -71,6 +71,10 @@ export interface AuditLogTable {
   resident_id: string | null;
   outcome: string;
   detail: string | null;
+  /** Roles of the actor, comma-separated (migration 0005). */
+  actor_roles: string | null;
+  /** Client network address (migration 0005). */
+  source_address: string | null;
 }
 
 /** A local user account (issue 8). Lock-out counters live here. */

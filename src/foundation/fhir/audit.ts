@@ -4,7 +4,7 @@
  * few hundred milliseconds (and on close), so that a read costs no extra round trip.
  */
 import type { Database } from '../db/index.js';
-import { insertAudit, type AuditRow } from './store.repository.js';
+import { insertAudit, withAuditSource, type AuditRow } from './store.repository.js';
 
 export { insertAudit, type AuditRow } from './store.repository.js';
 
@@ -28,7 +28,8 @@ export class BufferedAuditWriter implements AuditSink {
   ) {}
 
   record(rows: AuditRow[]): void {
-    this.buffer.push(...rows);
+    // Stamped now, while the request that caused the read is still the running one.
+    this.buffer.push(...rows.map(withAuditSource));
     if (this.buffer.length >= this.maxRows) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.intervalMs);
   }

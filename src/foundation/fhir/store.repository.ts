@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.js';
 import type { IndexRows, IndexedType } from './indexer.js';
+import { currentAuditSource } from './audit-source.js';
 
 /** A stored version as the store hands it around: the JSON text is passed through untouched. */
 export interface StoredVersion {
@@ -272,6 +273,17 @@ export interface AuditRow {
   residentId: string | null;
   outcome: string;
   detail: string | null;
+  /** Roles of the actor, comma-separated (undefined = those of the running request, see audit-source.ts). */
+  roles?: string | null;
+  /** Client network address (undefined = that of the running request). */
+  address?: string | null;
+}
+
+/** Fills in the running request's roles and address where a row does not carry its own. */
+export function withAuditSource(row: AuditRow): AuditRow {
+  if (row.roles !== undefined && row.address !== undefined) return row;
+  const source = currentAuditSource();
+  return { ...row, roles: row.roles !== undefined ? row.roles : (source?.roles ?? null), address: row.address !== undefined ? row.address : (source?.address ?? null) };
 }
 
 const AUDIT_COLUMNS = [
@@ -283,6 +295,8 @@ const AUDIT_COLUMNS = [
   { name: 'resident_id', type: 'text' },
   { name: 'outcome', type: 'text' },
   { name: 'detail', type: 'text' },
+  { name: 'actor_roles', type: 'text' },
+  { name: 'source_address', type: 'text' },
 ];
 
 /** Appends audit rows. */
@@ -291,6 +305,6 @@ export async function insertAudit(ex: Executor, rows: readonly AuditRow[]): Prom
     ex,
     'audit_log',
     AUDIT_COLUMNS,
-    rows.map((r) => [r.recorded.toISOString(), r.actor, r.action, r.resourceType, r.resourceId, r.residentId, r.outcome, r.detail]),
+    rows.map(withAuditSource).map((r) => [r.recorded.toISOString(), r.actor, r.action, r.resourceType, r.resourceId, r.residentId, r.outcome, r.detail, r.roles ?? null, r.address ?? null]),
   );
 }
