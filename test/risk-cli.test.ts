@@ -31,7 +31,7 @@ beforeAll(async () => {
     where = ['--data', dataDir];
   }
   const { store, audit } = createStore(database.db);
-  const stats = await seedDemoDistrict(store, { residents: 1000, years: 2, seed: 7 });
+  const stats = await seedDemoDistrict(store, { residents: 1000, years: 2, seed: 7, riskAssessment: false });
   expect(stats.rejected).toBe(0);
   await store.settle();
   await audit.close();

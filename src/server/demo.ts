@@ -9,6 +9,7 @@ import { seedDemoReferrals } from '../care/index.js';
 import type { Database } from '../foundation/db/index.js';
 import type { FhirStore } from '../foundation/fhir/index.js';
 import { BatchImporter, type ImportStats } from '../foundation/ingest/index.js';
+import { assessResidents, loadLatestModel } from '../healthmgmt/index.js';
 import { runSurveillance } from '../publichealth/index.js';
 import { simulateDistrict } from '../simulate/index.js';
 
@@ -21,9 +22,10 @@ export async function isEmpty(db: Database): Promise<boolean> {
 /**
  * Seeds a simulated district of `residents` residents over `years` years; returns the import counts.
  * `surveillanceDays` (default 60, 0 skips) replays the daily detection run over the last days of the
- * simulated data (see runDemoSurveillance).
+ * simulated data (see runDemoSurveillance). `riskAssessment` (default true, false skips) runs the risk
+ * assessment on the last day with encounters (see runDemoRiskAssessment).
  */
-export async function seedDemoDistrict(store: FhirStore, options: { residents: number; years: number; seed?: number; progress?: boolean; surveillanceDays?: number }): Promise<ImportStats> {
+export async function seedDemoDistrict(store: FhirStore, options: { residents: number; years: number; seed?: number; progress?: boolean; surveillanceDays?: number; riskAssessment?: boolean }): Promise<ImportStats> {
   const bar = options.progress ? new SingleBar({ format: 'seeding demo district |{bar}| {percentage}% {value}/{total} residents | {rate} resources/s', hideCursor: true }) : undefined;
   bar?.start(options.residents, 0, { rate: 0 });
   const importer = new BatchImporter(store, { actor: 'system:demo-seed' }, {
@@ -44,7 +46,22 @@ export async function seedDemoDistrict(store: FhirStore, options: { residents: n
   await runDemoSurveillance(store.db, options.surveillanceDays ?? 60);
   // A handful of referrals in every state (closed, returned, overdue, scheduled, rejected, down, new): src/care/referral/referral-demo.ts.
   await seedDemoReferrals(store);
+  if (options.riskAssessment ?? true) await runDemoRiskAssessment(store);
   return stats;
+}
+
+/**
+ * Runs the risk assessment (`healthy-brain risk assess`, docs/risk-models.md) over the whole district
+ * on the last day with encounters, so the cockpit's "given risk interventions" headline has Tasks to
+ * count (no trained model in a fresh demo: the equations and guideline triggers score). Returns the
+ * residents given new intervention Tasks.
+ */
+export async function runDemoRiskAssessment(store: FhirStore): Promise<number> {
+  const row = await sql<{ last: string | null }>`SELECT max(period_start)::text AS last FROM proj_encounter`.execute(store.db);
+  const asOf = row.rows[0]?.last;
+  if (!asOf) return 0;
+  const summary = await assessResidents(store, { actor: 'system:demo-risk-assess' }, { orgUnit: '', asOf, model: await loadLatestModel(store.db) });
+  return summary.residentsWithNewTasks;
 }
 
 /**

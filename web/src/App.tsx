@@ -7,8 +7,12 @@ import { useI18n } from './i18n';
 import { CdcPage } from './pages/CdcPage';
 import { SignalPage } from './pages/cdc/SignalPage';
 import { CockpitPage } from './pages/CockpitPage';
+import { DispensePage } from './pages/dispense/DispensePage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
+import { MpiQueuePage } from './pages/mpi/MpiQueuePage';
+import { PairPage } from './pages/mpi/PairPage';
+import { PersonPage } from './pages/mpi/PersonPage';
 import { PatientPage } from './pages/PatientPage';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { homePathFor } from './roles';
@@ -37,7 +41,12 @@ export function App() {
         <Route path="/cdc" element={<CdcPage />} />
         <Route path="/cdc/signals/:id" element={<SignalPage />} />
         <Route path="/workstation" element={<WorkstationPage />} />
+        <Route path="/dispense" element={<DispensePage />} />
         <Route path="/patients/:id" element={<PatientPage />} />
+        {/* Not /mpi/reviews or /mpi/persons: those GET paths are the server's MPI API. */}
+        <Route path="/mpi" element={<MpiQueuePage />} />
+        <Route path="/mpi/pairs/:id" element={<PairPage />} />
+        <Route path="/mpi/people/:id" element={<PersonPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -40,8 +40,8 @@ export const WORKSPACES: readonly Workspace[] = [
   { id: 'cdc', path: '/cdc', roles: ['cdc-epidemiologist'] },
   // Doctors see the cockpit of their own area (their grant's org unit); the bureau sees the district.
   { id: 'cockpit', path: '/cockpit', roles: ['district-admin', 'cdc-epidemiologist', 'village-doctor', 'family-doctor', 'clinician'] },
-  { id: 'mpi', roles: ['data-steward'] },
-  { id: 'dispense', roles: ['pharmacist'] },
+  { id: 'mpi', path: '/mpi', roles: ['data-steward'] },
+  { id: 'dispense', path: '/dispense', roles: ['pharmacist'] },
 ];
 
 /** Workspaces visible to a user with `roles`; `null` = no login on this server: all built ones. */

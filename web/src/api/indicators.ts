@@ -4,7 +4,7 @@
  * control) is district-only here and waits for the server-side projections of issue 6 / cockpit.
  */
 import type { Condition, Observation } from '@medplum/fhirtypes';
-import { api, type ChronicIndicators, type SearchParams } from './client';
+import { api, queryString, type ChronicIndicators, type SearchParams } from './client';
 import { ApiError } from './errors';
 import {
   CASE_REPORT_CATEGORY_SYSTEM,
@@ -189,8 +189,82 @@ export async function monthlyTrend(scope: Scope, month: string): Promise<TrendPo
   );
 }
 
-export type TileIndicator = 'residents' | 'encountersMonth' | 'casesYear' | 'bpControl';
-export const TILE_INDICATORS: readonly TileIndicator[] = ['residents', 'encountersMonth', 'casesYear', 'bpControl'];
+/** One row of GET /api/indicators/risk (docs/risk-models.md, src/healthmgmt/risk/indicators.ts). */
+export interface RiskIndicatorRow {
+  orgUnit: string;
+  from: string;
+  to: string;
+  /** Distinct residents with an intervention Task authored in [from, to], not cancelled/rejected/entered in error. */
+  residentsWithIntervention: number;
+  tasks: number;
+  open: number;
+  completed: number;
+  withOutcome: number;
+  residentsAssessed: number;
+  highRisk: number;
+}
+
+/** The `overall` block of GET /api/indicators/referrals (docs/care.md). */
+export interface ReferralTotals {
+  total: number;
+  accepted: number;
+  rejected: number;
+  cancelled: number;
+  seen: number;
+  closed: number;
+  overdue: number;
+  completionRate: number | null;
+}
+
+/** Risk interventions of `orgUnit` (by=self, or one row per town/village below) in the 12 months ending `to`. */
+export function riskIndicators(orgUnit: string, to: string, by: 'self' | 'town' | 'village' = 'self'): Promise<{ rows: RiskIndicatorRow[] }> {
+  return api.request(`/api/indicators/risk${queryString({ orgUnit, to, by })}`);
+}
+
+/** Referrals received (side=performer) by the facilities of `orgUnit`, requested in the 12 months ending `to`. */
+export function referralIndicators(orgUnit: string, to: string): Promise<{ overall: ReferralTotals }> {
+  return api.request(`/api/indicators/referrals${queryString({ orgUnit, side: 'performer', to })}`);
+}
+
+/** Like settle, and a 404 (a server without that API) is `unavailable`. */
+async function settleApi(run: () => Promise<number>): Promise<Value> {
+  try {
+    return await settle(run);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return { missing: 'unavailable' };
+    throw e;
+  }
+}
+
+/** The seed's care headline figures, from the server's aggregate indicators (12 months ending the as-of date). */
+export interface CareHeadline {
+  /** Residents given risk interventions (`residentsWithIntervention`). */
+  riskInterventions: Value;
+  risk?: RiskIndicatorRow;
+  /** Referrals received by the unit's facilities (`overall.total`). */
+  referrals: Value;
+  referral?: ReferralTotals;
+}
+
+export async function careHeadline(scope: Scope, month: string): Promise<CareHeadline> {
+  const to = asOfDate(month);
+  let risk: RiskIndicatorRow | undefined;
+  let referral: ReferralTotals | undefined;
+  const [r, f] = await Promise.all([
+    settleApi(async () => {
+      risk = (await riskIndicators(scope.unit.code, to)).rows[0];
+      return risk?.residentsWithIntervention ?? 0;
+    }),
+    settleApi(async () => {
+      referral = (await referralIndicators(scope.unit.code, to)).overall;
+      return referral.total;
+    }),
+  ]);
+  return { riskInterventions: r, risk, referrals: f, referral };
+}
+
+export type TileIndicator = 'residents' | 'encountersMonth' | 'casesYear' | 'bpControl' | 'riskInterventions' | 'referrals';
+export const TILE_INDICATORS: readonly TileIndicator[] = ['residents', 'encountersMonth', 'casesYear', 'bpControl', 'riskInterventions', 'referrals'];
 
 /** One indicator for every unit directly below `scope.unit`. */
 export async function childValues(scope: Scope, indicator: TileIndicator, month: string): Promise<{ code: string; value: number }[]> {
@@ -203,6 +277,16 @@ export async function childValues(scope: Scope, indicator: TileIndicator, month:
       const rate = rates.get(code);
       return rate === null || rate === undefined ? [] : [{ code, value: rate }];
     });
+  }
+  if (indicator === 'riskInterventions') {
+    const by = scope.unit.level === 'district' ? 'town' : 'village';
+    const r = await riskIndicators(scope.unit.code, asOfDate(month), by);
+    const values = new Map(r.rows.map((row) => [row.orgUnit, row.residentsWithIntervention]));
+    return scope.unit.children.map((code) => ({ code, value: values.get(code) ?? 0 }));
+  }
+  if (indicator === 'referrals') {
+    // The referral API has no per-unit grouping: one request per unit below.
+    return Promise.all(scope.unit.children.map(async (code) => ({ code, value: (await referralIndicators(code, asOfDate(month))).overall.total })));
   }
   return Promise.all(
     scope.unit.children.map(async (code) => {

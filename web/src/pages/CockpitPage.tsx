@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/errors';
-import { asOfDate, bpControl, childValues, chronicHeadline, countsHeadline, monthlyTrend, notifiableByDisease, referenceMonth, TILE_INDICATORS, type Scope, type TileIndicator, type Value } from '../api/indicators';
+import { asOfDate, bpControl, careHeadline, childValues, chronicHeadline, countsHeadline, monthlyTrend, notifiableByDisease, referenceMonth, TILE_INDICATORS, type Scope, type TileIndicator, type Value } from '../api/indicators';
 import { loadDistrict, pathTo } from '../api/org-units';
 import { useAuth } from '../components/AuthProvider';
 import { Chart, type ChartOption } from '../components/Chart';
@@ -15,7 +15,14 @@ import { Empty, ErrorBox, Loading } from '../components/Status';
 import { UnitTiles } from '../components/UnitTiles';
 import { useI18n, type MessageKey } from '../i18n';
 
-const TILE_LABEL: Record<TileIndicator, MessageKey> = { residents: 'cockpit.residents', encountersMonth: 'cockpit.encountersMonth', casesYear: 'cockpit.casesYear', bpControl: 'cockpit.bpControl' };
+const TILE_LABEL: Record<TileIndicator, MessageKey> = {
+  residents: 'cockpit.residents',
+  encountersMonth: 'cockpit.encountersMonth',
+  casesYear: 'cockpit.casesYear',
+  bpControl: 'cockpit.bpControl',
+  riskInterventions: 'cockpit.riskInterventions',
+  referrals: 'cockpit.referrals',
+};
 
 /** A headline value: number, rate, or why it is missing. */
 function Stat({ id, label, v, pending, rate, hint }: { id: string; label: string; v: Value | undefined; pending: boolean; rate?: boolean; hint?: string }) {
@@ -52,6 +59,8 @@ export function CockpitPage() {
   // PGlite answers one query at a time: ask for the headline counts first, the rest after them.
   const then = ready && !head.isPending;
   const chronic = useQuery({ queryKey: ['chronic', ...key], queryFn: () => chronicHeadline(scope!, month.data!), enabled: then });
+  // The seed's headline figures (risk interventions, referrals) from the server's aggregate indicators.
+  const care = useQuery({ queryKey: ['care-headline', ...key], queryFn: () => careHeadline(scope!, month.data!), enabled: then });
   const trend = useQuery({ queryKey: ['trend', ...key], queryFn: () => monthlyTrend(scope!, month.data!), enabled: then });
   const isDistrict = unit?.level === 'district';
   const diseases = useQuery({ queryKey: ['notifiable', month.data], queryFn: () => notifiableByDisease(month.data!), enabled: then && isDistrict });
@@ -134,6 +143,7 @@ export function CockpitPage() {
       {head.error && panelError(head.error, head.refetch)}
       {h && Object.values(h).some((v) => 'missing' in v && v.missing === 'forbidden') && <p className="notice">{t('cockpit.forbidden')}</p>}
       {chronic.error && panelError(chronic.error, chronic.refetch)}
+      {care.error && panelError(care.error, care.refetch)}
       <div className="stats">
         <Stat id="residents" label={t('cockpit.residents')} v={h?.residents} pending={head.isPending} />
         <Stat id="hypertension" label={t('cockpit.hypertension')} v={c?.hypertension} pending={chronic.isPending} />
@@ -152,7 +162,21 @@ export function CockpitPage() {
           <Stat id="bp-control" label={t('cockpit.bpControl')} v={c?.bpControl} pending={chronic.isPending} rate hint={serverHint} />
         )}
         <Stat id="glucose-control" label={t('cockpit.glucoseControl')} v={c?.glucoseControl} pending={chronic.isPending} rate hint={serverHint} />
-        <Stat id="medication-service" label={t('cockpit.medicationService')} v={c?.medicationService} pending={chronic.isPending} />
+        <Stat id="medication-service" label={t('cockpit.medicationService')} v={c?.medicationService} pending={chronic.isPending} hint={c?.serverChronic ? t('cockpit.medicationServiceHint') : undefined} />
+        <Stat
+          id="risk-interventions"
+          label={t('cockpit.riskInterventions')}
+          v={care.data?.riskInterventions}
+          pending={care.isPending}
+          hint={care.data?.risk ? t('cockpit.riskInterventionsHint', { tasks: n(care.data.risk.tasks), completed: n(care.data.risk.completed), date: care.data.risk.to }) : undefined}
+        />
+        <Stat
+          id="referrals"
+          label={t('cockpit.referrals')}
+          v={care.data?.referrals}
+          pending={care.isPending}
+          hint={care.data?.referral ? t('cockpit.referralsHint', { closed: n(care.data.referral.closed), overdue: n(care.data.referral.overdue) }) : undefined}
+        />
         <Stat id="encounters-month" label={t('cockpit.encountersMonth')} v={h?.encountersMonth} pending={head.isPending} />
         <Stat id="cases-year" label={t('cockpit.casesYear')} v={h?.casesYear} pending={head.isPending} />
       </div>

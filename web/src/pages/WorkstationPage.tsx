@@ -1,11 +1,23 @@
-/** Family-doctor / village-doctor workstation: find a resident by name, resident ID or patient id. */
+/**
+ * Family-doctor / village-doctor workstation: find a resident by name, resident ID or patient id;
+ * today's work (due, overdue, urgent, risk Tasks, lost) with the registry's counts; record a
+ * follow-up in one form. State kept in the URL: q (search), list (tab), cond (programme), fu (patient
+ * whose follow-up form is open).
+ */
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import type { ChronicCondition, FollowUpResult } from '../api/chronic';
 import { displayName, identifierValue, pinyinName, RESIDENT_ID_SYSTEM } from '../api/fhir-codes';
+import { loadDistrict } from '../api/org-units';
 import { searchPatients } from '../api/patients';
+import { useAuth } from '../components/AuthProvider';
 import { Empty, ErrorBox, Loading } from '../components/Status';
 import { useI18n, type MessageKey } from '../i18n';
+import { FollowUpForm } from './workstation/FollowUpForm';
+import { RegistrySummary } from './workstation/RegistrySummary';
+import { WORK_TABS, WorkList, type WorkTab } from './workstation/WorkList';
+import './workstation/workstation.css';
 
 export function WorkstationPage() {
   const { t } = useI18n();
@@ -13,10 +25,32 @@ export function WorkstationPage() {
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
   const results = useQuery({ queryKey: ['patient-search', q], queryFn: () => searchPatients(q), enabled: q.trim().length > 0 });
+  const { orgUnits } = useAuth();
+  const district = useQuery({ queryKey: ['district'], queryFn: loadDistrict, staleTime: Infinity, enabled: orgUnits.length === 0 });
+  const summaryUnit = orgUnits[0] ?? district.data?.root?.code;
+  const tab = (WORK_TABS as readonly string[]).includes(params.get('list') ?? '') ? (params.get('list') as WorkTab) : 'due';
+  const cond = params.get('cond');
+  const condition = cond === 'hypertension' || cond === 'diabetes' ? (cond as ChronicCondition) : undefined;
+  const followUp = params.get('fu');
+  const [saved, setSaved] = useState<{ name: string; result: FollowUpResult } | null>(null);
+
+  /** Changes some URL parameters, keeping the others. */
+  function update(changes: Record<string, string | null>) {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) if (v) next.set(k, v);
+    else next.delete(k);
+    setParams(next);
+  }
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    setParams(text.trim() ? { q: text.trim() } : {});
+    update({ q: text.trim() || null });
+  }
+
+  function openFollowUp(patient: string) {
+    setSaved(null);
+    update({ fu: patient });
+    requestAnimationFrame(() => document.getElementById('follow-up')?.scrollIntoView({ block: 'start' }));
   }
 
   return (
@@ -51,6 +85,9 @@ export function WorkstationPage() {
                     <th scope="col">{t('ws.col.birthDate')}</th>
                     <th scope="col">{t('ws.col.id')}</th>
                     <th scope="col">{t('ws.col.address')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('wl.col.actions')}</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -66,6 +103,11 @@ export function WorkstationPage() {
                       <td>{p.birthDate}</td>
                       <td className="mono">{identifierValue(p.identifier, RESIDENT_ID_SYSTEM)}</td>
                       <td>{p.address?.[0]?.text}</td>
+                      <td>
+                        <button type="button" onClick={() => openFollowUp(p.id!)} aria-label={t('wl.followUpFor', { name: displayName(p.name) })}>
+                          {t('wl.followUp')}
+                        </button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -75,6 +117,41 @@ export function WorkstationPage() {
           )}
         </section>
       )}
+      {saved && (
+        <div className="success-box" role="status" data-testid="follow-up-saved">
+          {t('fu.saved', { name: saved.name })}{' '}
+          {saved.result.registry.map((r) => (
+            <span key={r.condition}>
+              {t('fu.savedStatus', { condition: t(`cond.${r.condition}` as MessageKey), status: t(`status.${r.status}` as MessageKey), next: r.nextDue ?? '—' })}{' '}
+            </span>
+          ))}
+        </div>
+      )}
+      {followUp && (
+        <section id="follow-up" className="panel" data-testid="follow-up-panel">
+          <FollowUpForm
+            key={followUp}
+            patient={followUp}
+            onCancel={() => update({ fu: null })}
+            onDone={(result, name) => {
+              setSaved({ name, result });
+              update({ fu: null });
+            }}
+          />
+        </section>
+      )}
+      {summaryUnit && <RegistrySummary orgUnit={summaryUnit} />}
+      <div className="filters">
+        <label>
+          {t('wl.condition')}
+          <select value={condition ?? ''} onChange={(e) => update({ cond: e.target.value || null })} data-testid="worklist-condition">
+            <option value="">{t('wl.allConditions')}</option>
+            <option value="hypertension">{t('cond.hypertension')}</option>
+            <option value="diabetes">{t('cond.diabetes')}</option>
+          </select>
+        </label>
+      </div>
+      <WorkList tab={tab} onTab={(x) => update({ list: x })} condition={condition} onFollowUp={openFollowUp} />
     </div>
   );
 }
