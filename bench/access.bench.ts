@@ -16,7 +16,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
-import { compileAccess, type Principal } from '../src/foundation/access/index.js';
+import { careGrantOrgUnits, compileAccess, loadCareResidents, type Principal } from '../src/foundation/access/index.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/foundation/db/index.js';
 import { BundleService, FhirStore, loadFhirDefinitions, ORG_UNIT_EXTENSION, type AuditSink, type RequestContext } from '../src/foundation/fhir/index.js';
 import { buildApp, createStore, DOMAIN_MIGRATIONS } from '../src/server/index.js';
@@ -99,13 +99,19 @@ async function main() {
     const byVillage = await load(off);
     const mine = byVillage[0];
     const doctor: Principal = { kind: 'user', id: 'bench-vd', name: 'bench-vd', grants: [{ role: ROLE as Principal['grants'][number]['role'], orgUnit: village(0), careTeam: null }], breakGlass: [] };
-    const ctxOn = (): RequestContext => ({ actor: doctor.name, access: compileAccess(doctor, new Date()) });
-    const ctxOff = (): RequestContext => ({ actor: 'system' });
-    const run = async (op: Op, store: FhirStore, ctx: () => RequestContext, i: number) => {
+    // As AccessService.authenticate does per request: the residents the doctor's facilities care for
+    // (cached for a few seconds), then the compiled scope.
+    const ctxOn = async (): Promise<RequestContext> => {
+      const now = new Date();
+      const careResidents = await loadCareResidents(opened.db, careGrantOrgUnits(doctor.grants), now);
+      return { actor: doctor.name, access: compileAccess({ ...doctor, careResidents }, now) };
+    };
+    const ctxOff = async (): Promise<RequestContext> => ({ actor: 'system' });
+    const run = async (op: Op, store: FhirStore, ctx: () => Promise<RequestContext>, i: number) => {
       const id = mine[(i * 7919) % mine.length];
-      if (op === 'read') return store.read(ctx(), 'Patient', id);
-      if (op === 'search') return store.search(ctx(), 'Observation', { patient: [id], _count: ['20'] });
-      return store.search(ctx(), 'Patient', { gender: ['female'], _count: ['20'], _offset: [String((i % 10) * 20)] });
+      if (op === 'read') return store.read(await ctx(), 'Patient', id);
+      if (op === 'search') return store.search(await ctx(), 'Observation', { patient: [id], _count: ['20'] });
+      return store.search(await ctx(), 'Patient', { gender: ['female'], _count: ['20'], _offset: [String((i % 10) * 20)] });
     };
     const times: Record<string, number[]> = {};
     for (const op of OPS_LIST) for (const mode of ['on', 'scope', 'off']) times[`${op}:${mode}`] = [];
@@ -113,7 +119,7 @@ async function main() {
     for (const op of OPS_LIST) for (let i = 0; i < 50; i++) { await run(op, on.store, ctxOn, i); await run(op, off, ctxOff, i); }
     for (let round = 0; round < ROUNDS; round++) {
       for (const op of OPS_LIST) {
-        const modes: [string, FhirStore, () => RequestContext][] = [['on', on.store, ctxOn], ['scope', off, ctxOn], ['off', off, ctxOff]];
+        const modes: [string, FhirStore, () => Promise<RequestContext>][] = [['on', on.store, ctxOn], ['scope', off, ctxOn], ['off', off, ctxOff]];
         for (const [mode, store, ctx] of round % 2 ? modes.reverse() : modes) {
           const list = times[`${op}:${mode}`];
           for (let i = 0; i < OPS; i++) {

@@ -10,6 +10,7 @@ import * as repo from './access.repository.js';
 import { burnVerification, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { ROLE_DEFINITIONS, isOrgUnitCode, isRole } from './roles.js';
 import { compileAccess, type Grant, type Principal } from './scope.js';
+import { careGrantOrgUnits, loadCareResidents } from './care-relationship.js';
 import { TokenSigner, randomSecret, tokenHash } from './tokens.js';
 
 export interface AccessServiceOptions {
@@ -196,7 +197,12 @@ export class AccessService {
     if (!verified) throw unauthenticated();
     // The request's audit rows carry these roles from here on (audit-source.ts).
     noteAuditRoles(verified.principal.grants.map((g) => g.role));
-    return verified;
+    // Residents the caller's facilities care for (accepted referrals): a short literal list in the
+    // compiled predicate, or no clause at all, instead of a subquery in every read.
+    const careUnits = careGrantOrgUnits(verified.principal.grants);
+    if (careUnits.length === 0) return verified;
+    const careResidents = await loadCareResidents(this.db, careUnits, this.clock());
+    return { ...verified, principal: { ...verified.principal, careResidents } };
   }
 
   /** The FHIR store's request context for a principal: actor for the audit, compiled scope. */

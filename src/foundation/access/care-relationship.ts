@@ -35,6 +35,7 @@ export interface CareRelationship {
  * (source, grantee) takes the given resident and validity.
  */
 export async function grantCareRelationship(ex: Executor, rel: CareRelationship, now: Date): Promise<void> {
+  relationshipsChanged();
   await sql`
     INSERT INTO access_care_relationship (source, grantee_org_unit, resident_id, valid_from, valid_until, updated)
     VALUES (${rel.source}, ${rel.grantee}, ${rel.residentId}, ${rel.validFrom}, ${rel.validUntil}, ${now})
@@ -44,6 +45,7 @@ export async function grantCareRelationship(ex: Executor, rel: CareRelationship,
 
 /** Ends every relationship of `source` at `at` (earlier ends are kept). */
 export async function endCareRelationship(ex: Executor, source: string, at: Date): Promise<void> {
+  relationshipsChanged();
   await sql`
     UPDATE access_care_relationship SET valid_until = ${at}, updated = ${at}
     WHERE source = ${source} AND (valid_until IS NULL OR valid_until > ${at})`.execute(ex);
@@ -52,6 +54,7 @@ export async function endCareRelationship(ex: Executor, source: string, at: Date
 /** Removes the relationships of `sources` altogether (the workflow that created them was deleted). */
 export async function removeCareRelationships(ex: Executor, sources: readonly string[]): Promise<void> {
   if (sources.length === 0) return;
+  relationshipsChanged();
   await sql`DELETE FROM access_care_relationship WHERE source = ANY(${[...sources]}::text[])`.execute(ex);
 }
 
@@ -70,14 +73,19 @@ export async function careRelationshipsOf(ex: Executor, residentId: string): Pro
  * (grantee_org_unit, resident_id); the row test is then a hash probe.
  */
 export function careRelationshipResidents(orgUnit: string, now: Date): RawBuilder<boolean> {
+  return sql<boolean>`r.resident_id IN (${careResidentsQuery(orgUnit, now)})`;
+}
+
+/** resident_id of the relationships valid at `now` for facilities under `orgUnit`, and of their linked Patients. */
+function careResidentsQuery(orgUnit: string, now: Date): RawBuilder<unknown> {
   const valid = sql`c.grantee_org_unit LIKE ${`${orgUnit}%`} AND c.valid_from <= ${now} AND (c.valid_until IS NULL OR c.valid_until > ${now})`;
-  return sql<boolean>`r.resident_id IN (
+  return sql`
     SELECT c.resident_id FROM access_care_relationship c WHERE ${valid}
     UNION ALL
     SELECT l2.patient_id FROM access_care_relationship c
       JOIN mpi_link l1 ON l1.patient_id = c.resident_id
       JOIN mpi_link l2 ON l2.person_id = l1.person_id AND l2.patient_id <> l1.patient_id
-    WHERE ${valid})`;
+    WHERE ${valid}`;
 }
 
 /**
@@ -90,4 +98,58 @@ export function withResources(access: AccessControl, refs: readonly { resourceTy
   if (safe.length === 0) return access;
   const own = sql<boolean>`(${sql.join(safe.map((x) => sql`(r.resource_type = ${x.resourceType} AND r.id = ${x.id})`), sql` OR `)})`;
   return { ...access, readable: sql<boolean>`(${access.readable} OR ${own})`, writable: sql<boolean>`(${access.writable} OR ${own})` };
+}
+
+/**
+ * Above this many residents for one grant the compiled predicate keeps the subquery
+ * (careRelationshipResidents) instead of a literal list: a long IN list costs more to plan than
+ * the hashed subplan costs to run.
+ */
+export const MAX_LITERAL_CARE_RESIDENTS = 500;
+
+/** How long a loaded set may be reused by another request (another server process's changes show within it). */
+const CACHE_MS = 5_000;
+let generation = 0;
+type CacheEntry = { generation: number; loadedAt: number; residents: readonly string[] };
+/** Per database (tests and benchmarks open several in one process), per grant org unit. */
+const caches = new WeakMap<object, Map<string, CacheEntry>>();
+
+/** Marks every cached set stale: this process changed a relationship (the write may still roll back; a reload is harmless). */
+function relationshipsChanged(): void {
+  generation++;
+}
+
+/** Grant org units for which a care-relationship clause applies (scope.ts uses the same test). */
+export function careGrantOrgUnits(grants: readonly { role: RoleName; orgUnit: string | null; careTeam: string | null }[]): string[] {
+  return [...new Set(grants.filter((g) => g.orgUnit && !g.careTeam && CARE_RELATIONSHIP_ROLES.has(g.role)).map((g) => g.orgUnit as string))];
+}
+
+/**
+ * The residents (store resident keys, with the other Patients linked to the same golden person)
+ * in a valid care relationship with a facility under each of `orgUnits` at `now`, at most
+ * MAX_LITERAL_CARE_RESIDENTS + 1 per org unit (more means "too many for a literal list").
+ * Loaded once per request by AccessService.authenticate so that the compiled predicate is a short
+ * literal list — or nothing at all for the common case of no relationship — instead of a subquery
+ * planned and run twice in every scoped read (docs/benchmarks.md "Access overhead"). Sets are
+ * reused for CACHE_MS unless this process changed a relationship since.
+ */
+export async function loadCareResidents(ex: Executor, orgUnits: readonly string[], now: Date): Promise<Record<string, readonly string[]>> {
+  const out: Record<string, readonly string[]> = {};
+  let cache = caches.get(ex);
+  if (!cache) caches.set(ex, (cache = new Map()));
+  for (const orgUnit of orgUnits) {
+    const hit = cache.get(orgUnit);
+    if (hit && hit.generation === generation && now.getTime() - hit.loadedAt >= 0 && now.getTime() - hit.loadedAt < CACHE_MS) {
+      out[orgUnit] = hit.residents;
+      continue;
+    }
+    const seenGeneration = generation;
+    const rows = await sql<{ resident_id: string }>`
+      SELECT DISTINCT x.resident_id FROM (${careResidentsQuery(orgUnit, now)}) x LIMIT ${MAX_LITERAL_CARE_RESIDENTS + 1}`.execute(ex);
+    const residents = rows.rows.map((r) => r.resident_id);
+    cache.set(orgUnit, { generation: seenGeneration, loadedAt: now.getTime(), residents });
+    if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
+    out[orgUnit] = residents;
+  }
+  return out;
 }

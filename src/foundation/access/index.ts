@@ -8,7 +8,7 @@ export { auditEventRoutes, type AuditEventRoutesOptions } from './audit-event.ro
 export { toAuditEvent, type AuditLogRow } from './audit-event.js';
 export { ROLES, ROLE_DEFINITIONS, REFERENCE_TYPES, isRole, isOrgUnitCode, type RoleName, type RoleDefinition } from './roles.js';
 export { compileAccess, scopeTypes, type Grant, type Principal } from './scope.js';
-export { CARE_RELATIONSHIP_ROLES, grantCareRelationship, endCareRelationship, removeCareRelationships, careRelationshipsOf, withResources, type CareRelationship } from './care-relationship.js';
+export { CARE_RELATIONSHIP_ROLES, careGrantOrgUnits, loadCareResidents, grantCareRelationship, endCareRelationship, removeCareRelationships, careRelationshipsOf, withResources, type CareRelationship } from './care-relationship.js';
 export { passwordProblem, hashPassword, verifyPassword } from './passwords.js';
 export { OidcLogin, issuerProblem, linkOidcSubject, unlinkOidcSubject, type OidcOptions } from './oidc.js';
 export { oidcRoutes } from './oidc.routes.js';

@@ -42,6 +42,21 @@ describe('compileAccess: care relationships', () => {
 });
 
 describe('withResources', () => {
+  it('with the residents loaded for the request: a literal list, or no clause at all when there are none', () => {
+    const loaded = (list: string[]): Principal => ({ ...who(grant('specialist', '330109H01')), careResidents: { '330109H01': list } });
+    const some = compileAccess(loaded(['p-1', "x'); DROP TABLE t; --"]), NOW);
+    expect(text(some.readable)).toContain(`r.resident_id IN ('p-1')`);
+    expect(text(some.readable)).not.toContain('DROP');
+    expect(text(some.readable)).not.toContain('access_care_relationship');
+    expect(text(some.writable)).toContain(`r.resource_type <> 'Patient' AND r.resident_id IN ('p-1')`);
+    const none = compileAccess(loaded([]), NOW);
+    expect(text(none.readable)).not.toContain('resident_id IN');
+    expect(text(none.readable)).toContain('r.org_unit LIKE');
+    // Too many for a literal list: back to the subquery.
+    const many = compileAccess(loaded(Array.from({ length: 501 }, (_, i) => `p-${i}`)), NOW);
+    expect(text(many.readable)).toContain('access_care_relationship');
+  });
+
   it('adds the named resources to reading and writing, and ignores malformed types', () => {
     const base = compileAccess(who(grant('specialist', '330109H01')), NOW);
     const wide = withResources(base, [{ resourceType: 'Task', id: 't1' }, { resourceType: "x'; drop", id: 'y' }]);

@@ -16,7 +16,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { CASE_REPORT_CATEGORY_SYSTEM, FAMILY_DOCTOR_TEAM_EXTENSION, type AccessControl } from '../fhir/index.js';
-import { CARE_RELATIONSHIP_ROLES, careRelationshipResidents } from './care-relationship.js';
+import { CARE_RELATIONSHIP_ROLES, MAX_LITERAL_CARE_RESIDENTS, careRelationshipResidents } from './care-relationship.js';
 import { REFERENCE_TYPES, ROLE_DEFINITIONS, type PatientAccess, type RoleName } from './roles.js';
 
 /** A role bound to an org unit (null = platform-wide) or a care team. */
@@ -38,6 +38,12 @@ export interface Principal {
   scopes?: string[];
   /** Active break-the-glass grants: resident id and expiry. */
   breakGlass: { residentId: string; expires: Date }[];
+  /**
+   * Residents in a care relationship with the facilities of each clinical org-unit grant (keyed by
+   * the grant's org unit), loaded per request (loadCareResidents). Absent: the predicate looks them
+   * up in a subquery instead.
+   */
+  careResidents?: Readonly<Record<string, readonly string[]>>;
 }
 
 type Types = 'all' | ReadonlySet<string>;
@@ -114,6 +120,19 @@ function typeList(types: readonly string[]): RawBuilder<unknown> {
   return sql.raw(safe.length ? safe.map((t) => `'${t}'`).join(', ') : 'NULL');
 }
 
+/**
+ * Rows of the residents a grant's facilities care for: the literal list loaded for this request
+ * (none: no clause at all), or the subquery when the request did not load it or the list is long.
+ * Ids are the store's resource ids (FHIR id syntax, R4 §2.1.0.2: [A-Za-z0-9-.]{1,64}), so quoting them
+ * as literals is safe; anything else is dropped.
+ */
+function caredFor(principal: Principal, orgUnit: string, now: Date): RawBuilder<boolean> | null {
+  const loaded = principal.careResidents?.[orgUnit];
+  if (!loaded || loaded.length > MAX_LITERAL_CARE_RESIDENTS) return careRelationshipResidents(orgUnit, now);
+  const ids = loaded.filter((id) => /^[A-Za-z0-9\-.]{1,64}$/.test(id));
+  return ids.length ? sql<boolean>`r.resident_id IN (${sql.raw(ids.map((id) => `'${id}'`).join(', '))})` : null;
+}
+
 function any(parts: RawBuilder<boolean>[]): RawBuilder<boolean> {
   if (parts.length === 0) return sql<boolean>`false`;
   if (parts.includes(TRUE)) return TRUE;
@@ -149,10 +168,10 @@ export function compileAccess(principal: Principal, now: Date): AccessControl {
     // Care relationships (accepted referrals) of the grant's facilities; a platform-wide grant
     // reaches everyone already (and must keep folding to TRUE), a care-team grant names no facility.
     if (g.orgUnit && !g.careTeam && area !== TRUE && CARE_RELATIONSHIP_ROLES.has(g.role)) {
-      const cared = careRelationshipResidents(g.orgUnit, now);
-      const rr = patientPredicate(read, cared);
+      const cared = caredFor(principal, g.orgUnit, now);
+      const rr = cared && patientPredicate(read, cared);
       if (rr) readParts.push(rr);
-      const rw = patientPredicate(write, sql<boolean>`(r.resource_type <> 'Patient' AND ${cared})`);
+      const rw = cared && patientPredicate(write, sql<boolean>`(r.resource_type <> 'Patient' AND ${cared})`);
       if (rw) writeParts.push(rw);
     }
     const types = typesOf(read);
