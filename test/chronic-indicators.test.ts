@@ -2,13 +2,13 @@
  * Chronic-care projections and indicators against an independent count over the same simulated
  * FHIR resources: the SQL over projections must agree with a direct reading of the resources.
  */
-import type { Condition, Encounter, Observation, Patient, Resource } from '@medplum/fhirtypes';
+import type { Condition, Encounter, MedicationDispense, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore } from '../src/foundation/fhir/index.js';
 import { BatchImporter } from '../src/foundation/ingest/index.js';
 import { sql } from 'kysely';
-import { chronicIndicators, monthsBefore, refreshIndicatorRollup, refreshRegistry, rolledUpIndicators } from '../src/healthmgmt/index.js';
+import { adherence, adherenceIndicators, chronicIndicators, monthsBefore, type Fill, refreshIndicatorRollup, refreshRegistry, rolledUpIndicators } from '../src/healthmgmt/index.js';
 import { DOMAIN_MIGRATIONS, DOMAIN_PROJECTORS } from '../src/server/modules.js';
 import { simulateDistrict } from '../src/simulate/index.js';
 
@@ -112,6 +112,41 @@ describe('chronic-care indicators', () => {
     expect(row.standardManaged).toBe(want.standard);
     expect(row.standardManaged).toBeGreaterThan(0);
     expect(row.medicationService).toBeGreaterThan(0);
+  });
+
+  it('PDC ≥ 80 %: the registered residents\' antihypertensive fills, read straight from the resources, through the PQA function', async () => {
+    const district = ORG(resources.find((r) => r.resourceType === 'Patient')!)!.slice(0, 6);
+    const registered = new Set<string>();
+    const ref = (s: string | undefined) => s?.split('/')[1] ?? '';
+    for (const c of resources.filter((r): r is Condition => r.resourceType === 'Condition')) {
+      const code = c.code?.coding?.[0]?.code ?? '';
+      const status = c.clinicalStatus?.coding?.[0]?.code;
+      const onset = (c.onsetDateTime ?? c.recordedDate ?? '').slice(0, 10);
+      if (/^I1[0-5]/.test(code) && (!status || status === 'active') && onset <= ASOF) registered.add(ref(c.subject?.reference));
+    }
+    const d12 = monthsBefore(ASOF, 12);
+    const fills: Fill[] = [];
+    for (const d of resources.filter((r): r is MedicationDispense => r.resourceType === 'MedicationDispense')) {
+      const pid = ref(d.subject?.reference);
+      const day = (d.whenHandedOver ?? '').slice(0, 10);
+      const atc = d.medicationCodeableConcept?.coding?.[0]?.code ?? '';
+      if (d.status === 'completed' && registered.has(pid) && day > d12 && day <= ASOF && /^C0[23789]/.test(atc)) {
+        fills.push({ patient: pid, drug: atc, drugClass: atc.slice(0, 5), date: day, daysSupply: d.daysSupply?.value ?? 0 });
+      }
+    }
+    const want = adherence(fills, '2025-01-01', ASOF);
+    const [row] = await adherenceIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF });
+    expect(row.from).toBe('2025-01-01');
+    expect(want.length).toBeGreaterThan(20);
+    expect(row.withFills).toBe(want.length);
+    expect(row.measured).toBe(want.filter((x) => x.pdc !== null).length);
+    expect(row.adherent).toBe(want.filter((x) => x.adherent).length);
+    // The simulator makes some residents non-adherent: the rate is neither 0 nor 1.
+    expect(row.adherenceRate).toBeGreaterThan(0.2);
+    expect(row.adherenceRate).toBeLessThan(1);
+    const villages = await adherenceIndicators(opened.db, { orgUnit: district, condition: 'hypertension', asOf: ASOF, groupLength: 12 });
+    expect(villages.reduce((n, v) => n + v.measured, 0)).toBe(row.measured);
+    expect(villages.reduce((n, v) => n + v.adherent, 0)).toBe(row.adherent);
   });
 
   it('name both BP targets: 145/85 at 65 or over is controlled nationally, not by Simple\'s < 140/90', async () => {

@@ -3,6 +3,7 @@ export { chronicMigration } from './migration.js';
 export { chronicRegistryMigration } from './registry-migration.js';
 export { chronicProjector, createChronicProjector } from './projector.js';
 export { chronicIndicators, monthsBefore, type ChronicIndicators } from './indicators.js';
+export { adherenceIndicators, type AdherenceIndicators } from './adherence-indicators.js';
 export { refreshIndicatorRollup, rolledUpIndicators } from './indicator-rollup.js';
 export { chronicRoutes, type ChronicRoutesOptions } from './routes.js';
 export { registrySummary, worklist, type RegistrySummary, type WorklistRow, type WorklistName } from './worklist.repository.js';

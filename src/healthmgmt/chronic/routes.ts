@@ -4,6 +4,8 @@
  * by=self|town|village. Aggregates only: no resident is named in the answer.
  * source=auto (default: the village rollup when one exists for that date, else live) | live | rollup;
  * POST /api/indicators/chronic/rollup (same query) recomputes the rollup of that org unit and date.
+ * GET /api/indicators/chronic/adherence — PDC ≥ 80 % of the registered residents' medicines over the
+ * 12 months ending asOf (adherence-indicators.ts), same query parameters.
  * GET /api/indicators/chronic/worklists — the registry's work-list counts (due this week, overdue,
  * urgent, referral, lost, dead) as of today, same query parameters but asOf.
  */
@@ -12,6 +14,7 @@ import type { Database } from '../../foundation/db/index.js';
 import { outcomes } from '../../foundation/fhir/index.js';
 import type { ChronicCategory } from './classify.js';
 import { refreshIndicatorRollup, rolledUpIndicators } from './indicator-rollup.js';
+import { adherenceIndicators } from './adherence-indicators.js';
 import { chronicIndicators } from './indicators.js';
 import { registrySummary } from './worklist.repository.js';
 
@@ -57,6 +60,7 @@ export async function chronicRoutes(app: FastifyInstance, options: ChronicRoutes
     reply.code(201);
     return { orgUnit, condition, asOf, villages };
   });
+  app.get('/api/indicators/chronic/adherence', async (request) => ({ rows: await adherenceIndicators(options.db, await parse(request, true)) }));
   app.get('/api/indicators/chronic/worklists', async (request) => {
     const { asOf, ...q } = await parse(request, false);
     return { rows: await registrySummary(options.db, { ...q, today: asOf }) };
