@@ -18,7 +18,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
-import { adherence, type Fill } from '../medication/index.js';
+import { adherence, type Fill } from '../medication/adherence.js';
 import type { ChronicCategory } from './classify.js';
 import { monthsBefore } from './indicators.js';
 
