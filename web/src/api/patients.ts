@@ -2,9 +2,12 @@
  * Patient search and the pieces of the patient 360 view, each one bounded FHIR search on the
  * patient's compartment (so the page fills in as they arrive).
  */
-import type { CareTeam, Condition, Encounter, MedicationDispense, MedicationRequest, Observation, Organization, Patient } from '@medplum/fhirtypes';
+import type { CareTeam, Condition, Encounter, MedicationDispense, MedicationRequest, Observation, Organization, Patient, RiskAssessment, Task } from '@medplum/fhirtypes';
+import { OPEN_TASK_STATUSES, RISK_EXPLANATION_EXTENSION, RISK_INPUTS_EXTENSION, RISK_MODEL_SYSTEM } from '../../../src/healthmgmt/risk/codes';
 import { api } from './client';
+import { ApiError } from './errors';
 import { LOINC, LOINC_SYSTEM, RESIDENT_ID_SYSTEM, token } from './fhir-codes';
+import { person, personOfPatient } from './mpi';
 
 const RESIDENT_ID = /^\d{17}[\dXx]$|^\d{15}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -72,4 +75,145 @@ export async function encountersOf(id: string): Promise<{ encounters: Encounter[
 
 export function careTeam(id: string): Promise<CareTeam> {
   return api.read<CareTeam>('CareTeam', id);
+}
+
+// ---- risk with explanation (docs/risk-models.md "Assessment and the intervention loop") ----
+
+/** One line of an explanation: a contribution (log-odds), an equation term, CDRS points or a trigger. */
+export interface ExplanationItem {
+  label: string;
+  value: number | string;
+  /** The feature's value (learned model) or a trigger's due date. */
+  detail?: string | number;
+}
+
+export interface RiskView {
+  id: string;
+  /** RiskAssessment.method code: bp-uncontrolled-lr | china-par | cdrs | guideline-triggers. */
+  model: string;
+  version?: string;
+  citation?: string;
+  date?: string;
+  predictions: { outcome: string; probability?: number; risk?: string }[];
+  /** `log-odds` (learned model's top contributions), `terms` (China-PAR), `points` (CDRS), `triggers`. */
+  explanation: { kind: 'log-odds' | 'terms' | 'points' | 'triggers'; items: ExplanationItem[]; total?: number } | null;
+  inputs: Record<string, unknown> | null;
+  /** Inputs the platform does not record and assumed (listed by the server under inputs.assumed). */
+  assumed: string[];
+  note?: string;
+  /** Older assessments of the same model not shown. */
+  older: number;
+}
+
+function jsonExtension(ra: RiskAssessment, url: string): Record<string, unknown> | null {
+  const text = ra.extension?.find((e) => e.url === url)?.valueString;
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const arr = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+const byMagnitude = (a: ExplanationItem, b: ExplanationItem) => Math.abs(Number(b.value)) - Math.abs(Number(a.value));
+
+/** Reads the server's explanation JSON (shapes of src/healthmgmt/risk/plan.ts) into rows, largest first; nothing is computed here. */
+export function readExplanation(x: Record<string, unknown> | null): RiskView['explanation'] {
+  if (!x) return null;
+  if (Array.isArray(x.topContributions)) {
+    const items = arr(x.topContributions).map((c) => ({ label: String(c.feature), value: num(c.logOdds) ?? 0, detail: num(c.value) }));
+    return { kind: 'log-odds', items: items.sort(byMagnitude) };
+  }
+  if (Array.isArray(x.terms)) {
+    const items = arr(x.terms).map((c) => ({ label: String(c.name), value: num(c.value) ?? 0 }));
+    return { kind: 'terms', items: items.sort(byMagnitude), total: num(x.individualSum) };
+  }
+  if (x.points && typeof x.points === 'object') {
+    const items = Object.entries(x.points as Record<string, unknown>).map(([label, v]) => ({ label, value: num(v) ?? 0 }));
+    return { kind: 'points', items: items.filter((i) => i.value !== 0).sort(byMagnitude), total: num(x.score) };
+  }
+  if (Array.isArray(x.triggers)) {
+    return { kind: 'triggers', items: arr(x.triggers).map((t) => ({ label: String(t.code), value: String(t.date ?? ''), detail: t.dueBy ? String(t.dueBy) : undefined })) };
+  }
+  return null;
+}
+
+export function riskView(ra: RiskAssessment): Omit<RiskView, 'older'> {
+  const method = ra.method?.coding?.find((c) => c.system === RISK_MODEL_SYSTEM) ?? ra.method?.coding?.[0];
+  const inputs = jsonExtension(ra, RISK_INPUTS_EXTENSION);
+  return {
+    id: ra.id ?? '',
+    model: method?.code ?? '',
+    version: method?.version,
+    citation: ra.method?.text ?? method?.display,
+    date: ra.occurrenceDateTime ?? ra.occurrencePeriod?.start,
+    predictions: (ra.prediction ?? []).map((p) => ({ outcome: p.outcome?.text ?? '', probability: p.probabilityDecimal, risk: p.qualitativeRisk?.coding?.[0]?.code })),
+    explanation: readExplanation(jsonExtension(ra, RISK_EXPLANATION_EXTENSION)),
+    inputs,
+    assumed: Array.isArray(inputs?.assumed) ? (inputs.assumed as unknown[]).map(String) : [],
+    note: ra.note?.[0]?.text,
+  };
+}
+
+/** The newest RiskAssessment of each model (`_sort=-date`), with how many older ones exist. */
+export async function risksOf(id: string): Promise<RiskView[]> {
+  const r = await api.search<RiskAssessment>('RiskAssessment', { subject: subject(id), _sort: '-date', _count: 100 });
+  const latest = new Map<string, RiskView>();
+  for (const ra of r.resources) {
+    const v = riskView(ra);
+    const seen = latest.get(v.model);
+    if (seen) seen.older++;
+    else latest.set(v.model, { ...v, older: 0 });
+  }
+  return [...latest.values()];
+}
+
+// ---- open tasks (risk interventions and referrals) ----
+
+/** Open Tasks for the patient (statuses that count as open, src/healthmgmt/risk/codes.ts), due first. */
+export async function openTasksOf(id: string): Promise<Task[]> {
+  const r = await api.search<Task>('Task', { patient: subject(id), status: OPEN_TASK_STATUSES.join(','), _count: 100 });
+  const due = (t: Task) => t.restriction?.period?.end ?? '9999';
+  return r.resources.sort((a, b) => due(a).localeCompare(due(b)) || (a.authoredOn ?? '').localeCompare(b.authoredOn ?? ''));
+}
+
+// ---- linked sources (MPI, docs/mpi.md "API") ----
+
+export interface LinkedRecord {
+  patient: Patient;
+  /** Person.link.assurance: level4 = confirmed by a person, level3 = automatic. */
+  assurance?: string;
+  organisation?: string;
+}
+
+/**
+ * The other Patient records of the same person the caller may read: `GET /mpi/patients/{id}/person`,
+ * then `GET /mpi/persons/{person}` (links filtered by the server to the caller's scope), then the
+ * Patients with their managing organisations. `person: null` when the record is not linked yet (404).
+ */
+export async function linkedRecordsOf(id: string): Promise<{ person: string | null; records: LinkedRecord[] }> {
+  let personId: string;
+  try {
+    personId = (await personOfPatient(id)).person;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return { person: null, records: [] };
+    throw e;
+  }
+  const p = await person(personId);
+  const links = (p.link ?? []).map((l) => ({ id: l.target.reference?.replace(/^Patient\//, '') ?? '', assurance: l.assurance })).filter((l) => l.id && l.id !== id);
+  if (links.length === 0) return { person: personId, records: [] };
+  const r = await api.search<Patient>('Patient', { _id: links.map((l) => l.id).join(','), _include: 'Patient:organization', _count: 100 });
+  const orgs = new Map<string, string>();
+  for (const x of r.included) if (x.resourceType === 'Organization' && x.id) orgs.set(`Organization/${x.id}`, (x as Organization).name ?? x.id);
+  const byId = new Map(r.resources.map((x) => [x.id, x]));
+  const records = links.flatMap((l) => {
+    const patient = byId.get(l.id);
+    if (!patient) return [];
+    const ref = patient.managingOrganization?.reference ?? '';
+    return [{ patient, assurance: l.assurance, organisation: orgs.get(ref) ?? patient.managingOrganization?.display ?? (ref || undefined) }];
+  });
+  return { person: personId, records };
 }

@@ -1,4 +1,4 @@
-/** The panels of the patient 360 view: conditions, medicines and dispenses, encounter timeline. */
+/** The panels of the patient 360 view: conditions, medicines and dispenses, encounter timeline (risk, tasks and linked records: ./patient/). */
 import type { Condition, Encounter, MedicationDispense, MedicationRequest } from '@medplum/fhirtypes';
 import { CONDITION_CATEGORY, codeIn, conceptText, ENCOUNTER_TYPE_SYSTEM, ICD10_SYSTEM, refId } from '../api/fhir-codes';
 import { useI18n, type MessageKey } from '../i18n';
@@ -30,18 +30,25 @@ export function ConditionList({ conditions }: { conditions: Condition[] }) {
   );
 }
 
+/**
+ * Active prescriptions and the dispense history (dates as handed over). Adherence (PDC) is not shown:
+ * the server does not return it per patient (GET /api/chronic/registry/:patient has no PDC), and the
+ * browser does not compute clinical figures.
+ */
 export function MedicineTables({ requests, dispenses }: { requests: MedicationRequest[]; dispenses: MedicationDispense[] }) {
   const { t } = useI18n();
+  const active = requests.filter((m) => m.status === 'active');
+  const others = requests.length - active.length;
   return (
     <div className="grid-2">
       <div>
         <h3>{t('patient.medicines')}</h3>
-        {requests.length === 0 ? (
+        {active.length === 0 ? (
           <Empty text={t('patient.noMedicines')} />
         ) : (
           <ul className="plain-list" data-testid="medicines">
-            {requests.slice(0, 12).map((m) => (
-              <li key={m.id}>
+            {active.slice(0, 12).map((m) => (
+              <li key={m.id} data-testid="medicine" data-request={m.id}>
                 <strong>{conceptText(m.medicationCodeableConcept)}</strong> <span className="muted small">{day(m.authoredOn)}</span>
                 <br />
                 <span className="small">
@@ -52,19 +59,35 @@ export function MedicineTables({ requests, dispenses }: { requests: MedicationRe
             ))}
           </ul>
         )}
+        {others > 0 && <p className="muted small">{t('p360.otherMeds', { n: others })}</p>}
       </div>
       <div>
         <h3>{t('patient.dispenses')}</h3>
         {dispenses.length === 0 ? (
           <Empty text={t('patient.noDispenses')} />
         ) : (
-          <ul className="plain-list" data-testid="dispenses">
-            {dispenses.slice(0, 12).map((d) => (
-              <li key={d.id}>
-                <span className="mono small">{day(d.whenHandedOver)}</span> {conceptText(d.medicationCodeableConcept)} · {t('patient.days', { n: d.daysSupply?.value ?? '?' })}
-              </li>
-            ))}
-          </ul>
+          <div className="table-wrap" style={{ maxHeight: 320, overflowY: 'auto' }}>
+            <table className="table" data-testid="dispenses">
+              <caption className="visually-hidden">{t('patient.dispenses')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('p360.col.handedOver')}</th>
+                  <th scope="col">{t('p360.col.medicine')}</th>
+                  <th scope="col">{t('p360.col.days')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dispenses.slice(0, 40).map((d) => (
+                  <tr key={d.id} data-testid="dispense">
+                    <td className="mono small">{day(d.whenHandedOver)}</td>
+                    <td>{conceptText(d.medicationCodeableConcept)}</td>
+                    <td className="small">{t('patient.days', { n: d.daysSupply?.value ?? '?' })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {dispenses.length > 40 && <p className="muted small">{t('common.more', { n: dispenses.length - 40 })}</p>}
+          </div>
         )}
       </div>
     </div>

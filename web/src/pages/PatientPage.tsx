@@ -1,6 +1,7 @@
 /**
- * Patient 360: demographics and family-doctor team, conditions, BP/glucose chart, medicines and
- * dispenses, encounter timeline. Each panel loads on its own and shows its own state.
+ * Patient 360 (issue 9): demographics and family-doctor team, risk with explanation, open tasks,
+ * conditions, BP/glucose chart, active medicines and dispenses, linked records (MPI), encounter
+ * timeline. Each panel loads on its own and shows its own state.
  */
 import type { Patient } from '@medplum/fhirtypes';
 import { useQuery } from '@tanstack/react-query';
@@ -8,8 +9,11 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ageAt, displayName, extensionValue, FAMILY_DOCTOR_TEAM_EXTENSION, identifierValue, pinyinName, refId, RESIDENT_ID_SYSTEM } from '../api/fhir-codes';
 import { api } from '../api/client';
-import { careTeam, conditionsOf, encountersOf, medicationsOf, vitalsOf } from '../api/patients';
+import { careTeam, conditionsOf, encountersOf, linkedRecordsOf, medicationsOf, openTasksOf, risksOf, vitalsOf } from '../api/patients';
 import { ConditionList, EncounterTimeline, MedicineTables } from '../components/PatientPanels';
+import { LinkedRecords } from '../components/patient/LinkedRecords';
+import { OpenTaskList } from '../components/patient/OpenTasks';
+import { RiskList } from '../components/patient/RiskPanel';
 import { Empty, ErrorBox, Loading } from '../components/Status';
 import { VitalsChart } from '../components/VitalsChart';
 import { useI18n, type MessageKey } from '../i18n';
@@ -33,6 +37,10 @@ export function PatientPage() {
   const vitals = useQuery({ queryKey: ['vitals', id], queryFn: () => vitalsOf(id) });
   const meds = useQuery({ queryKey: ['meds', id], queryFn: () => medicationsOf(id) });
   const encounters = useQuery({ queryKey: ['encounters', id], queryFn: () => encountersOf(id) });
+  const risks = useQuery({ queryKey: ['risks', id], queryFn: () => risksOf(id) });
+  // Under ['chronic'] so completing a Task on the workstation refreshes it.
+  const tasks = useQuery({ queryKey: ['chronic', 'patient-tasks', id], queryFn: () => openTasksOf(id) });
+  const linked = useQuery({ queryKey: ['linked', id], queryFn: () => linkedRecordsOf(id) });
 
   if (patient.isPending) return <Loading />;
   if (patient.error) return <ErrorBox error={patient.error} onRetry={() => void patient.refetch()} />;
@@ -81,6 +89,14 @@ export function PatientPage() {
         </dl>
       </section>
       <div className="grid-2">
+        <Panel id="risk" title={t('p360.risk')} query={risks}>
+          {() => <RiskList risks={risks.data!} />}
+        </Panel>
+        <Panel id="tasks" title={t('p360.tasks')} query={tasks}>
+          {() => <OpenTaskList tasks={tasks.data!} today={new Date().toISOString().slice(0, 10)} />}
+        </Panel>
+      </div>
+      <div className="grid-2">
         <Panel id="vitals" title={t('patient.vitals')} query={vitals}>
           {() => (vitals.data!.length ? <VitalsChart points={vitals.data!} /> : <Empty text={t('patient.noVitals')} />)}
         </Panel>
@@ -90,6 +106,9 @@ export function PatientPage() {
       </div>
       <Panel id="medicines" title={t('patient.medsPanel')} query={meds}>
         {() => <MedicineTables requests={meds.data!.requests} dispenses={meds.data!.dispenses} />}
+      </Panel>
+      <Panel id="linked" title={t('p360.linked')} query={linked}>
+        {() => <LinkedRecords person={linked.data!.person} records={linked.data!.records} />}
       </Panel>
       <Panel id="timeline" title={t('patient.timeline')} query={encounters}>
         {() => <EncounterTimeline encounters={encounters.data!.encounters} facilities={encounters.data!.facilities} conditions={conditions.data ?? []} />}
