@@ -205,6 +205,21 @@ describe('medication service', () => {
     const row = await server.database.db.selectFrom('proj_dispense' as never).selectAll().where('resource_id' as never, '=', d as never).executeTakeFirst() as { flag: string | null };
     expect(row.flag).toBe('before-prescription');
   });
+
+  it("the registry answer carries the resident's PDC per programme (PQA, last 12 months)", async () => {
+    const dispense = (code: string, day: string, days: number) =>
+      post({ resourceType: 'MedicationDispense', status: 'completed', subject: { reference: `Patient/${ids.c}` }, medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code }] }, daysSupply: { value: days }, whenHandedOver: day });
+    await dispense('C08CA01', '2025-03-01', 30);
+    await dispense('C08CA01', '2025-04-15', 30);
+    await dispense('C08CA01', '2024-05-01', 90); // before the period: not counted
+    const body = (await api(`/api/chronic/registry/${ids.c}`)).body;
+    // Index 2025-03-01 → 2025-06-30 is 122 days; 60 covered.
+    expect(body.adherence).toEqual([{ condition: 'hypertension', from: '2024-07-01', to: TODAY, fills: 2, pdc: 60 / 122, mpr: 60 / 122, adherent: false, drugClass: 'C08CA' }]);
+    const earlier = (await api(`/api/chronic/registry/${ids.c}?asOf=2025-04-30`)).body;
+    // Period (2024-04-30, 2025-04-30] now holds the 2024-05-01 fill: index 2024-05-01 → 365 days; 90 + 30 + 16 covered.
+    expect(earlier.adherence[0]).toMatchObject({ to: '2025-04-30', fills: 3, pdc: 136 / 365, adherent: false });
+    expect((await api(`/api/chronic/registry/${ids.c}?asOf=2025-13-01`)).status).toBe(400);
+  });
 });
 
 describe('aggregates for the cockpit', () => {

@@ -144,6 +144,17 @@ describe('patient 360', () => {
     const meds = page.getByTestId('panel-medicines');
     await meds.locator('h3').first().waitFor();
     if (dispenses.length) expect(await meds.getByTestId('dispense').count()).toBe(Math.min(40, dispenses.length));
+    // Adherence: the server's PDC over the 12 months to the last dispense, as the registry API answers it.
+    if (dispenses.length) {
+      const last = dispenses.map((d: any) => String(d.whenHandedOver).slice(0, 10)).sort().at(-1);
+      const want = (await apiGet(`/api/chronic/registry/${patientId}?asOf=${last}`)).adherence as { condition: string; pdc: number | null }[];
+      await expect.poll(() => meds.getByTestId('pdc').count()).toBe(want.length);
+      for (const a of want) {
+        const text = await meds.locator(`[data-testid="pdc"][data-condition="${a.condition}"]`).textContent();
+        expect(text).toContain(a.pdc === null ? '—' : `${Math.round(a.pdc * 100)} %`);
+        expect(text).toContain(String(last));
+      }
+    }
 
     // Linked records (MPI): as the MPI answers this doctor.
     const linkedPanel = page.getByTestId('panel-linked');

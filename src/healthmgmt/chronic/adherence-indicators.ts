@@ -39,11 +39,48 @@ const DRUGS: Record<ChronicCategory, { classes: string; excludeIfAny: string | n
   diabetes: { classes: '^A10B', excludeIfAny: '^A10A' },
 };
 
+/** The period of the indicators: the 12 months ending asOf, as [from, asOf] with its exclusive start. */
+function period(asOf: string): { d12: string; from: string } {
+  const d12 = monthsBefore(asOf, 12);
+  return { d12, from: new Date(Date.parse(`${d12}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) };
+}
+
+export interface ResidentAdherence {
+  condition: ChronicCategory;
+  from: string;
+  to: string;
+  fills: number;
+  /** null with fewer than 2 fills on different days (PQA), or when insulin excludes a diabetes patient. */
+  pdc: number | null;
+  mpr: number | null;
+  adherent: boolean | null;
+  drugClass: string | null;
+}
+
+/** One resident's PDC per programme over the 12 months ending asOf (the same rules as the indicator). */
+export async function residentAdherence(ex: Executor, residentId: string, asOf: string): Promise<ResidentAdherence[]> {
+  const { d12, from } = period(asOf);
+  const rows = await sql<{ drug: string; drug_class: string; day: string; days_supply: number }>`
+    SELECT drug, drug_class, handed_over::text AS day, days_supply FROM proj_dispense
+    WHERE resident_id = ${residentId} AND handed_over > ${d12} AND handed_over <= ${asOf} ORDER BY handed_over`.execute(ex);
+  const out: ResidentAdherence[] = [];
+  for (const condition of ['hypertension', 'diabetes'] as const) {
+    const drugs = DRUGS[condition];
+    const fills: Fill[] = rows.rows
+      .filter((r) => new RegExp(drugs.classes).test(r.drug_class))
+      .map((r) => ({ patient: residentId, drug: r.drug, drugClass: r.drug_class, date: r.day, daysSupply: Number(r.days_supply) }));
+    if (fills.length === 0) continue;
+    const excluded = drugs.excludeIfAny !== null && rows.rows.some((r) => new RegExp(drugs.excludeIfAny as string).test(r.drug_class));
+    const [a] = excluded ? [null] : adherence(fills, from, asOf);
+    out.push({ condition, from, to: asOf, fills: fills.length, pdc: a?.pdc ?? null, mpr: a?.mpr ?? null, adherent: a?.adherent ?? null, drugClass: a?.drugClass ?? null });
+  }
+  return out;
+}
+
 /** Per org unit of `groupLength` characters under `orgUnit` (as chronicIndicators). */
 export async function adherenceIndicators(ex: Executor, q: { orgUnit: string; condition: ChronicCategory; asOf: string; groupLength?: number }): Promise<AdherenceIndicators[]> {
   const group = q.groupLength ?? q.orgUnit.length;
-  const d12 = monthsBefore(q.asOf, 12);
-  const from = new Date(Date.parse(`${d12}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const { d12, from } = period(q.asOf);
   const prefix = `${q.orgUnit.replace(/[\\%_]/g, '\\$&')}%`;
   const drugs = DRUGS[q.condition];
   const excluded = drugs.excludeIfAny

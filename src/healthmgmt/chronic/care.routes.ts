@@ -1,7 +1,8 @@
 /**
  * Chronic-care work routes (issue 6), for family-doctor teams and village doctors:
  *  GET  /api/chronic/worklists/:list      due | overdue | urgent | lost, per village (orgUnit) or team, paginated
- *  GET  /api/chronic/registry/:patient    a resident's programmes, status, next-due date, last call
+ *  GET  /api/chronic/registry/:patient    a resident's programmes, status, next-due date, last call,
+ *                                         and PDC per programme over the last 12 months
  *  POST /api/chronic/calls                outcome of a call from the overdue list (audited)
  *  POST /api/chronic/follow-ups           a follow-up in one call (FHIR resources + registry in one transaction)
  * Every route authenticates; patient-level answers are limited by the caller's scope in SQL.
@@ -10,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessDenied, insertAudit, outcomes, type FhirStore, type RequestContext } from '../../foundation/fhir/index.js';
 import type { ChronicCategory } from './classify.js';
+import { residentAdherence } from './adherence-indicators.js';
 import { addDays } from './follow-up-rules.js';
 import { parseFollowUp } from './follow-up-input.js';
 import { recordFollowUp } from './follow-up.service.js';
@@ -71,7 +73,11 @@ export async function chronicCareRoutes(app: FastifyInstance, options: ChronicCa
     const ctx = await options.context(request);
     const id = (request.params as { patient: string }).patient;
     const patient = await options.store.read(ctx, 'Patient', id);
-    return { patient: id, rows: await registryOf(db, patient.residentId ?? id, today()) };
+    const resident = patient.residentId ?? id;
+    // PDC over the 12 months ending asOf (default today; an earlier date shows the adherence then).
+    const asOf = (request.query as Record<string, string | undefined>).asOf ?? today();
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) outcomes.fail('asOf must be a date YYYY-MM-DD', 'asOf');
+    return { patient: id, rows: await registryOf(db, resident, today()), adherence: await residentAdherence(db, resident, asOf) };
   });
 
   app.post('/api/chronic/calls', async (request, reply) => {

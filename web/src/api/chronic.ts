@@ -124,8 +124,20 @@ export function registrySummary(orgUnit: string, condition: ChronicCondition): P
   return api.request(`/api/indicators/chronic/worklists${queryString({ orgUnit, condition })}`);
 }
 
-export function registryOf(patient: string): Promise<{ patient: string; rows: WorklistRow[] }> {
-  return api.request(`/api/chronic/registry/${encodeURIComponent(patient)}`);
+/** PDC per programme over the 12 months ending `to` (PQA; the server computes it, docs/chronic-care.md). */
+export interface ResidentAdherence {
+  condition: ChronicCondition;
+  from: string;
+  to: string;
+  fills: number;
+  pdc: number | null;
+  mpr: number | null;
+  adherent: boolean | null;
+  drugClass: string | null;
+}
+
+export function registryOf(patient: string, asOf?: string): Promise<{ patient: string; rows: WorklistRow[]; adherence: ResidentAdherence[] }> {
+  return api.request(`/api/chronic/registry/${encodeURIComponent(patient)}${queryString({ asOf })}`);
 }
 
 export function recordFollowUp(body: FollowUpBody): Promise<FollowUpResult> {

@@ -3,6 +3,7 @@ import type { Condition, Encounter, MedicationDispense, MedicationRequest } from
 import { CONDITION_CATEGORY, codeIn, conceptText, ENCOUNTER_TYPE_SYSTEM, ICD10_SYSTEM, refId } from '../api/fhir-codes';
 import { useI18n, type MessageKey } from '../i18n';
 import { Empty } from './Status';
+import type { ResidentAdherence } from '../api/chronic';
 
 const day = (s: string | undefined) => (s ? s.slice(0, 10) : '');
 
@@ -31,11 +32,11 @@ export function ConditionList({ conditions }: { conditions: Condition[] }) {
 }
 
 /**
- * Active prescriptions and the dispense history (dates as handed over). Adherence (PDC) is not shown:
- * the server does not return it per patient (GET /api/chronic/registry/:patient has no PDC), and the
- * browser does not compute clinical figures.
+ * Active prescriptions, the dispense history (dates as handed over) and the adherence the server
+ * computes (PDC per programme, PQA, over the 12 months to the last dispense: GET
+ * /api/chronic/registry/:patient?asOf=); the browser computes no clinical figure.
  */
-export function MedicineTables({ requests, dispenses }: { requests: MedicationRequest[]; dispenses: MedicationDispense[] }) {
+export function MedicineTables({ requests, dispenses, adherence = [] }: { requests: MedicationRequest[]; dispenses: MedicationDispense[]; adherence?: ResidentAdherence[] }) {
   const { t } = useI18n();
   const active = requests.filter((m) => m.status === 'active');
   const others = requests.length - active.length;
@@ -63,6 +64,12 @@ export function MedicineTables({ requests, dispenses }: { requests: MedicationRe
       </div>
       <div>
         <h3>{t('patient.dispenses')}</h3>
+        {adherence.map((a) => (
+          <p key={a.condition} className="small" data-testid="pdc" data-condition={a.condition}>
+            {t('p360.pdc', { cond: t(`cond.${a.condition}` as MessageKey), to: a.to, pct: a.pdc === null ? '—' : `${Math.round(a.pdc * 100)} %` })}{' '}
+            <span className={`badge ${a.pdc === null ? 'resolved' : a.adherent ? '' : 'uncontrolled'}`}>{a.pdc === null ? t('p360.pdc.few') : a.adherent ? t('p360.pdc.ok') : t('p360.pdc.low')}</span>
+          </p>
+        ))}
         {dispenses.length === 0 ? (
           <Empty text={t('patient.noDispenses')} />
         ) : (

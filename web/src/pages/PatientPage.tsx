@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ageAt, displayName, extensionValue, FAMILY_DOCTOR_TEAM_EXTENSION, identifierValue, pinyinName, refId, RESIDENT_ID_SYSTEM } from '../api/fhir-codes';
 import { api } from '../api/client';
+import { registryOf } from '../api/chronic';
 import { careTeam, conditionsOf, encountersOf, linkedRecordsOf, medicationsOf, openTasksOf, risksOf, vitalsOf } from '../api/patients';
 import { ConditionList, EncounterTimeline, MedicineTables } from '../components/PatientPanels';
 import { LinkedRecords } from '../components/patient/LinkedRecords';
@@ -41,6 +42,9 @@ export function PatientPage() {
   // Under ['chronic'] so completing a Task on the workstation refreshes it.
   const tasks = useQuery({ queryKey: ['chronic', 'patient-tasks', id], queryFn: () => openTasksOf(id) });
   const linked = useQuery({ queryKey: ['linked', id], queryFn: () => linkedRecordsOf(id) });
+  // Adherence over the 12 months to the last dispense (the server's PQA PDC).
+  const lastDispense = meds.data?.dispenses[0]?.whenHandedOver?.slice(0, 10);
+  const adherence = useQuery({ queryKey: ['chronic', 'adherence', id, lastDispense], queryFn: () => registryOf(id, lastDispense), enabled: !!lastDispense });
 
   if (patient.isPending) return <Loading />;
   if (patient.error) return <ErrorBox error={patient.error} onRetry={() => void patient.refetch()} />;
@@ -105,7 +109,7 @@ export function PatientPage() {
         </Panel>
       </div>
       <Panel id="medicines" title={t('patient.medsPanel')} query={meds}>
-        {() => <MedicineTables requests={meds.data!.requests} dispenses={meds.data!.dispenses} />}
+        {() => <MedicineTables requests={meds.data!.requests} dispenses={meds.data!.dispenses} adherence={adherence.data?.adherence} />}
       </Panel>
       <Panel id="linked" title={t('p360.linked')} query={linked}>
         {() => <LinkedRecords person={linked.data!.person} records={linked.data!.records} />}
