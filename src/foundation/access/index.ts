@@ -12,3 +12,4 @@ export { CARE_RELATIONSHIP_ROLES, careGrantOrgUnits, loadCareResidents, grantCar
 export { passwordProblem, hashPassword, verifyPassword } from './passwords.js';
 export { OidcLogin, issuerProblem, linkOidcSubject, unlinkOidcSubject, type OidcOptions } from './oidc.js';
 export { oidcRoutes } from './oidc.routes.js';
+export { maskResidentId, maskPhone, maskResourceJson, MASKED_SECURITY } from './masking.js';

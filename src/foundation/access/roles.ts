@@ -46,6 +46,14 @@ export interface RoleDefinition {
   auditReview: boolean;
   /** Must the grant name an org unit or care team (no platform-wide grant)? */
   needsScope: boolean;
+  /**
+   * Resident ID (GB 11643) and phone numbers in full, or masked (`330181********1234`,
+   * `138****5678`) — see PRIVACY_RULES below and docs/access.md *Privacy*. A principal sees them in
+   * full when at least one of its grants does.
+   */
+  identifiers: 'full' | 'masked';
+  /** May export line lists (CSV); every export is audited. */
+  export: boolean;
 }
 
 const ALL: PatientAccess = { kind: 'all' };
@@ -54,11 +62,25 @@ const NONE: PatientAccess = { kind: 'none' };
 /** Medication-related types a pharmacist needs to dispense safely (allergies, prescriptions). */
 const PHARMACY_READ = ['Patient', 'MedicationRequest', 'MedicationDispense', 'MedicationStatement', 'MedicationAdministration', 'AllergyIntolerance'];
 
+/**
+ * Privacy rule (`identifiers`), PIPL art. 6 (minimum necessary) and art. 28 (the ID number and
+ * health data are sensitive personal information); GB/T 35273-2020 §7.1 (least-privilege access to
+ * personal information) and §7.2 (display limits: de-identify, §3.14, what a screen shows):
+ * - full: village doctor, family doctor, clinician, specialist (they identify and call their
+ *   patients); data steward (matches and merges records on the ID); CDC epidemiologist (the
+ *   infectious-disease report card carries the valid ID number and a contact phone, and case
+ *   investigation calls the patient: 《传染病防治法》 art. 30–31, 《传染病信息报告管理规范（2015年版）》);
+ *   system integrator (facility systems hold the ID already and match incoming records on it);
+ * - masked: pharmacist (a dispense checks the prescription and the card the patient hands over;
+ *   the pharmacist may still *search* by the full number read from that card) and the bureau
+ *   (it reads no patient data at all; masked as a second line of defence).
+ * Break-the-glass is open to clinical roles only, which see the full values (emergency identification).
+ */
 export const ROLE_DEFINITIONS: Record<RoleName, RoleDefinition> = {
-  'village-doctor': { name: 'village-doctor', title: 'Village doctor (村医)', read: ALL, write: ALL, referenceWrite: false, breakGlass: true, auditReview: false, needsScope: true },
-  'family-doctor': { name: 'family-doctor', title: 'Family doctor (家庭医生)', read: ALL, write: ALL, referenceWrite: false, breakGlass: true, auditReview: false, needsScope: true },
-  clinician: { name: 'clinician', title: 'Township / centre clinician', read: ALL, write: ALL, referenceWrite: true, breakGlass: true, auditReview: false, needsScope: false },
-  specialist: { name: 'specialist', title: 'Specialised-disease centre specialist', read: ALL, write: ALL, referenceWrite: false, breakGlass: true, auditReview: false, needsScope: false },
+  'village-doctor': { name: 'village-doctor', title: 'Village doctor (村医)', read: ALL, write: ALL, referenceWrite: false, breakGlass: true, auditReview: false, needsScope: true, identifiers: 'full', export: false },
+  'family-doctor': { name: 'family-doctor', title: 'Family doctor (家庭医生)', read: ALL, write: ALL, referenceWrite: false, breakGlass: true, auditReview: false, needsScope: true, identifiers: 'full', export: false },
+  clinician: { name: 'clinician', title: 'Township / centre clinician', read: ALL, write: ALL, referenceWrite: true, breakGlass: true, auditReview: false, needsScope: false, identifiers: 'full', export: false },
+  specialist: { name: 'specialist', title: 'Specialised-disease centre specialist', read: ALL, write: ALL, referenceWrite: false, breakGlass: true, auditReview: false, needsScope: false, identifiers: 'full', export: false },
   pharmacist: {
     name: 'pharmacist',
     title: 'Pharmacist',
@@ -68,11 +90,13 @@ export const ROLE_DEFINITIONS: Record<RoleName, RoleDefinition> = {
     breakGlass: false,
     auditReview: false,
     needsScope: false,
+    identifiers: 'masked',
+    export: false,
   },
-  'cdc-epidemiologist': { name: 'cdc-epidemiologist', title: 'CDC epidemiologist', read: { kind: 'case-reports' }, write: NONE, referenceWrite: false, breakGlass: false, auditReview: false, needsScope: false },
-  'district-admin': { name: 'district-admin', title: 'District health bureau administrator', read: NONE, write: NONE, referenceWrite: true, breakGlass: false, auditReview: true, needsScope: false },
-  'data-steward': { name: 'data-steward', title: 'Data steward (MPI review, privacy officer)', read: { kind: 'types', types: ['Patient'] }, write: { kind: 'types', types: ['Patient'] }, referenceWrite: false, breakGlass: false, auditReview: true, needsScope: false },
-  'system-integrator': { name: 'system-integrator', title: 'System integrator (facility systems)', read: ALL, write: ALL, referenceWrite: true, breakGlass: false, auditReview: false, needsScope: false },
+  'cdc-epidemiologist': { name: 'cdc-epidemiologist', title: 'CDC epidemiologist', read: { kind: 'case-reports' }, write: NONE, referenceWrite: false, breakGlass: false, auditReview: false, needsScope: false, identifiers: 'full', export: true },
+  'district-admin': { name: 'district-admin', title: 'District health bureau administrator', read: NONE, write: NONE, referenceWrite: true, breakGlass: false, auditReview: true, needsScope: false, identifiers: 'masked', export: false },
+  'data-steward': { name: 'data-steward', title: 'Data steward (MPI review, privacy officer)', read: { kind: 'types', types: ['Patient'] }, write: { kind: 'types', types: ['Patient'] }, referenceWrite: false, breakGlass: false, auditReview: true, needsScope: false, identifiers: 'full', export: false },
+  'system-integrator': { name: 'system-integrator', title: 'System integrator (facility systems)', read: ALL, write: ALL, referenceWrite: true, breakGlass: false, auditReview: false, needsScope: false, identifiers: 'full', export: false },
 };
 
 /** True for a known role name. */

@@ -17,6 +17,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { CASE_REPORT_CATEGORY_SYSTEM, FAMILY_DOCTOR_TEAM_EXTENSION, type AccessControl } from '../fhir/index.js';
 import { CARE_RELATIONSHIP_ROLES, MAX_LITERAL_CARE_RESIDENTS, careRelationshipResidents } from './care-relationship.js';
+import { assertUnmasked, maskResourceJson } from './masking.js';
 import { REFERENCE_TYPES, ROLE_DEFINITIONS, type PatientAccess, type RoleName } from './roles.js';
 
 /** A role bound to an org unit (null = platform-wide) or a care team. */
@@ -107,6 +108,9 @@ function typesOf(access: PatientAccess): Types {
   return new Set();
 }
 
+/** The privacy filter of a masked principal (masking.ts). */
+const MASKED_VIEW = { mask: maskResourceJson, assertUnmasked };
+
 /** The predicate that lets every row through (a platform-wide grant): `any()` folds to it. */
 const TRUE = sql<boolean>`true`;
 
@@ -192,10 +196,13 @@ export function compileAccess(principal: Principal, now: Date): AccessControl {
     writeParts.push(btg);
     readAll = true;
   }
+  // Resident ID and phone: masked only when no grant of the principal sees them in full (roles.ts).
+  const masked = !principal.grants.some((g) => ROLE_DEFINITIONS[g.role]?.identifiers === 'full');
   return {
     readable: any(readParts),
     writable: any(writeParts),
     canReadType: (resourceType) => readAll || readTypes.has(resourceType),
     breakGlass: new Set(glass),
+    ...(masked ? { privacy: MASKED_VIEW } : {}),
   };
 }

@@ -34,12 +34,25 @@ export interface AccessControl {
   canReadType(resourceType: string): boolean;
   /** Residents reached through an active break-the-glass grant (their reads are flagged in the audit). */
   readonly breakGlass: ReadonlySet<string>;
+  /**
+   * Set for a role that sees the resident ID and phone masked (access/masking.ts, docs/access.md
+   * *Privacy*): `mask` rewrites every resource JSON the store returns (read, vread, search and its
+   * includes, history, $everything); `assertUnmasked` refuses (422) a write carrying masked values.
+   * Absent: nothing is parsed or changed.
+   */
+  readonly privacy?: { mask(json: string): string; assertUnmasked(resource: object): void };
 }
 
 /** Who is acting: every audit row names them. Without `access` the actor is the system (CLI, import, seeding). */
 export interface RequestContext {
   actor: string;
   access?: AccessControl;
+}
+
+/** The versions as a masked context may see them (unchanged, same objects, when not masked). */
+function shown<T extends { json: string | null }>(ctx: RequestContext, items: T[]): T[] {
+  const mask = ctx.access?.privacy?.mask;
+  return mask ? items.map((v) => (v.json ? { ...v, json: mask(v.json) } : v)) : items;
 }
 
 /** 403 with a reason that names no data. */
@@ -146,7 +159,7 @@ export class FhirStore {
     if (v.deleted) throw new OperationOutcomeError(gone);
     if ('allowed' in v && !v.allowed) throw this.denied(ctx, action, v);
     this.auditRead(ctx, action, [v]);
-    return v;
+    return shown(ctx, [v])[0];
   }
 
   /** A given version; 404 if unknown, 410 if that version is a deletion. */
@@ -161,7 +174,7 @@ export class FhirStore {
     if (v.deleted) throw new OperationOutcomeError(gone);
     if ('allowed' in v && !v.allowed) throw this.denied(ctx, 'vread', v);
     this.auditRead(ctx, 'vread', [v]);
-    return v;
+    return shown(ctx, [v])[0];
   }
 
   /** Runs `work` in one transaction with a write session; everything or nothing is written. */
@@ -216,6 +229,8 @@ export class FhirStore {
     const access = ctx.access;
     if (!access) return undefined;
     return async (ex, phase, keys) => {
+      // A masked view written back must not replace the real resident ID or phone (422 before the scope check).
+      if (access.privacy) for (const k of keys) if (k.resource) access.privacy.assertUnmasked(k.resource);
       const outside = await outsideScope(ex, keys, access.writable);
       if (outside.length > 0) {
         const w = outside[0];
@@ -315,7 +330,7 @@ export class FhirStore {
     if (q.id && result.total === 0 && result.denied > 0) throw this.denied(ctx, 'history', { resourceType: q.resourceType ?? null, id: q.id });
     if (q.id && result.total === 0) throw new OperationOutcomeError(notFound);
     this.auditRead(ctx, 'history', result.versions.filter((v) => !v.deleted));
-    return result;
+    return { ...result, versions: shown(ctx, result.versions) };
   }
 
   /** Search (R4 §3.1.1) with _include/_revinclude; `query` is the URL's query parameters. */
@@ -330,7 +345,7 @@ export class FhirStore {
     else if (matches.length < search.sql.count && (search.sql.offset === 0 || matches.length > 0)) total = search.sql.offset + matches.length;
     const included = await this.includes(ctx, ex, resourceType, matches.map((m) => m.id), search);
     this.auditRead(ctx, 'search', [...matches.map((m) => ({ resourceType, id: m.id, residentId: m.residentId })), ...included], `${resourceType}?${new URLSearchParams(Object.entries(query).flatMap(([k, vs]) => vs.map((v) => [k, v] as [string, string]))).toString()}`.slice(0, 500));
-    return { matches: matches.map((m) => ({ id: m.id, json: m.json })), included, total, search };
+    return { matches: shown(ctx, matches.map((m) => ({ id: m.id, json: m.json }))), included: shown(ctx, included), total, search };
   }
 
   private async includes(ctx: RequestContext, ex: Executor, resourceType: string, ids: string[], search: CompiledSearch) {
@@ -377,6 +392,6 @@ export class FhirStore {
     const patients = [patient, ...linkedPatients].map((p) => ({ resourceType: 'Patient', id: p.id, residentId: p.residentId, json: p.json as string }));
     const all = [...patients, ...rest.filter((r) => !(r.resourceType === 'Patient' && ids.includes(r.id)))];
     this.auditRead(ctx, 'everything', [...patients.slice(1), ...rest].map((r) => ({ resourceType: r.resourceType, id: r.id, residentId: r.residentId ?? patient.residentId })));
-    return all;
+    return [all[0], ...shown(ctx, all.slice(1))]; // all[0] is the patient, shown by read() already
   }
 }

@@ -43,7 +43,7 @@ interface Pending extends PendingWrite {
  * Access check of a write (issue 8), run in the write's transaction: `before` on the rows about to
  * be replaced or deleted, `after` on the rows just written. Throwing rolls the whole write back.
  */
-export type WriteGuard = (ex: Executor, phase: 'before' | 'after', keys: readonly { resourceType: string; id: string; versionId: number; deleted: boolean }[]) => Promise<void>;
+export type WriteGuard = (ex: Executor, phase: 'before' | 'after', keys: readonly { resourceType: string; id: string; versionId: number; deleted: boolean; resource?: Resource | null }[]) => Promise<void>;
 
 export class WriteSession {
   private readonly pending: Pending[] = [];

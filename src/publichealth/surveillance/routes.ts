@@ -113,11 +113,17 @@ export async function surveillanceRoutes(app: FastifyInstance, options: Surveill
   });
 
   // ?days=N widens the line list to the N days ending with the signal's last day (an accumulating chart's excess may be older).
-  app.get('/api/surveillance/signals/:id/cases', async (request) => {
+  // ?format=csv exports it (roles with the export permission only, audited; docs/access.md *Privacy*).
+  app.get('/api/surveillance/signals/:id/cases', async (request, reply) => {
     const principal = await who(request);
     const q = request.query as Query;
     const days = q.days === undefined ? undefined : int(q, 'days', 1, 366);
     if (days === 0) outcomes.fail('days must be a whole number from 1 to 366', 'days');
+    if (q.format !== undefined && q.format !== 'json' && q.format !== 'csv') outcomes.fail('format must be json or csv', 'format');
+    if (q.format === 'csv') {
+      const out = await service.exportCases(principal, (request.params as { id: string }).id, days);
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${out.filename}"`).header('cache-control', 'no-store').send(out.csv);
+    }
     return service.cases(principal, (request.params as { id: string }).id, days);
   });
 

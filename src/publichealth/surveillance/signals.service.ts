@@ -8,7 +8,7 @@
  *   may read (the cdc-epidemiologist role reads case reports), and every line read is audited.
  */
 import type { Database } from '../../foundation/db/index.js';
-import type { AccessService, Principal } from '../../foundation/access/index.js';
+import { ROLE_DEFINITIONS, type AccessService, type Principal } from '../../foundation/access/index.js';
 import { accessDenied, insertAudit, OperationOutcomeError, outcomes } from '../../foundation/fhir/index.js';
 import { caseLineList, type CaseLine } from './cases.repository.js';
 import { getSignal, listSignals, recordTransition, responseTimes, signalEvents, type Signal, type SignalEvent, type SignalFilter } from './signals.repository.js';
@@ -96,6 +96,23 @@ export class SignalService {
     return { signal: id, disease: signal.disease, orgUnit: signal.orgUnit, from, to, total, visible: lines.length, cases: lines };
   }
 
+  /**
+   * The line list as CSV (RFC 4180) for a role with the `export` permission (roles.ts) whose grant
+   * covers the signal's org unit; 403 (audited `export`/denied) otherwise. The rows are those of
+   * `cases` (same scope, each line's read audited), plus one `export` audit row with the row count.
+   */
+  async exportCases(principal: Principal, id: string, days?: number): Promise<{ csv: string; rows: number; filename: string }> {
+    const signal = await this.signal(principal, id);
+    const allowed = principal.kind === 'user' && principal.grants.some((g) => ROLE_DEFINITIONS[g.role]?.export && g.careTeam === null && (g.orgUnit === null || signal.orgUnit.startsWith(g.orgUnit)));
+    if (!allowed) {
+      await this.access.audit(principal.name, 'export', 'denied', `signal ${id} line list`);
+      throw accessDenied('Your role may not export line lists');
+    }
+    const list = await this.cases(principal, id, days);
+    await this.access.audit(principal.name, 'export', 'success', `signal ${id} line list: ${list.cases.length} rows (csv)`);
+    return { csv: caseLinesCsv(list.cases), rows: list.cases.length, filename: `cases-${signal.disease}-${signal.orgUnit}-${list.from}-${list.to}.csv` };
+  }
+
   /** Signals by status and the response time: median minutes from a signal to its first workflow action. */
   async metrics(principal: Principal, filter: { orgUnit?: string; disease?: string; from?: string; to?: string }) {
     if (filter.orgUnit) await this.access.authorizeAggregate(principal, filter.orgUnit);
@@ -111,4 +128,30 @@ export class SignalService {
       medianResponseHours: m === null ? null : m / 60,
     };
   }
+}
+
+const CSV_COLUMNS: [string, (l: CaseLine) => string | boolean | null][] = [
+  ['condition_id', (l) => l.conditionId],
+  ['patient_id', (l) => l.patientId],
+  ['org_unit', (l) => l.orgUnit],
+  ['icd10', (l) => l.code],
+  ['day', (l) => l.day],
+  ['diagnosed_at', (l) => l.diagnosedAt],
+  ['reported_at', (l) => l.reportedAt],
+  ['deadline_at', (l) => l.deadlineAt],
+  ['late', (l) => l.late],
+  ['verification', (l) => l.verification],
+];
+
+/**
+ * RFC 4180 CSV (CRLF, fields with comma, quote or line break quoted); a field starting with = + - @
+ * gets a leading apostrophe so a spreadsheet does not run it as a formula (OWASP CSV injection).
+ */
+export function caseLinesCsv(lines: readonly CaseLine[]): string {
+  const field = (v: string | boolean | null): string => {
+    let s = v === null ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [CSV_COLUMNS.map(([name]) => name).join(','), ...lines.map((l) => CSV_COLUMNS.map(([, get]) => field(get(l))).join(','))].join('\r\n') + '\r\n';
 }
