@@ -63,7 +63,7 @@ export default tseslint.config(
   },
   ...DOMAINS.map(domainRule),
   {
-    files: ['src/publichealth/detectors/**/*.ts', 'src/healthmgmt/risk/models/**/*.ts', 'src/foundation/mpi/pure/**/*.ts', 'src/care/referral/{referral-state,referral-sla,facility-level}.ts'],
+    files: ['src/publichealth/detectors/**/*.ts', 'src/healthmgmt/risk/models/**/*.ts', 'src/foundation/mpi/pure/**/*.ts', 'src/care/referral/{referral-state,referral-sla,facility-level}.ts', 'src/care/centres/{centres-config,pathway,centres-fhir}.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,6 @@
 /**
- * Public entry of smart medical care (issue 10): two-way referral (referral/). Centres, mobile
- * rounds and teleconsultation are to come beside it.
+ * Public entry of smart medical care (issue 10): two-way referral (referral/), specialised-disease
+ * centres (centres/). Mobile rounds and teleconsultation are to come beside them.
  */
 export * from './referral/index.js';
+export * from './centres/index.js';

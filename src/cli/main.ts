@@ -13,6 +13,7 @@ import { registerAdherence } from './commands/adherence.js';
 import { registerMpi } from './commands/mpi.js';
 import { registerRisk } from './commands/risk.js';
 import { registerSurveillance } from './commands/surveillance.js';
+import { registerCentres } from './commands/centres.js';
 
 /** Builds the commander program with every sub-command registered. */
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerMpi(program);
   registerRisk(program);
   registerSurveillance(program);
+  registerCentres(program);
   return program;
 }
 

@@ -11,7 +11,7 @@ import { MpiService, linkedPatientIds, mpiFhirRoutes, mpiRoutes } from '../found
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
 import { chronicCareRoutes, chronicRoutes, medicationRoutes, riskRoutes } from '../healthmgmt/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
-import { referralRoutes } from '../care/index.js';
+import { centresRoutes, referralRoutes, type CentreDefinition } from '../care/index.js';
 import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
@@ -38,6 +38,8 @@ export interface AppOptions {
   security?: Partial<SecurityOptions>;
   /** OpenID Connect login (HB_OIDC_*); absent = off (GET /auth/oidc/login answers 404). */
   oidc?: OidcOptions;
+  /** Specialised-disease centres of the district (default: the five built-in ones, src/care/centres/centres-config.ts). */
+  centres?: readonly CentreDefinition[];
 }
 
 export interface App {
@@ -152,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(async (api) => chronicCareRoutes(api, { store, clock: options.clock, context: chronicContext }));
   await app.register(async (api) => medicationRoutes(api, { store, clock: options.clock, context: chronicContext }));
   await app.register(async (api) => referralRoutes(api, { store, access, clock: options.clock }));
+  await app.register(async (api) => centresRoutes(api, { store, access, clock: options.clock, centres: options.centres }));
   await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock }));
   await app.register(async (api) =>
     riskRoutes(api, {

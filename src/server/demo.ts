@@ -5,7 +5,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
-import { seedDemoReferrals } from '../care/index.js';
+import { DEFAULT_CENTRES, enrolMatching, seedDemoReferrals } from '../care/index.js';
 import type { Database } from '../foundation/db/index.js';
 import type { FhirStore } from '../foundation/fhir/index.js';
 import { BatchImporter, type ImportStats } from '../foundation/ingest/index.js';
@@ -46,8 +46,16 @@ export async function seedDemoDistrict(store: FhirStore, options: { residents: n
   await runDemoSurveillance(store.db, options.surveillanceDays ?? 60);
   // A handful of referrals in every state (closed, returned, overdue, scheduled, rejected, down, new): src/care/referral/referral-demo.ts.
   await seedDemoReferrals(store);
+  // Specialised-disease centres: every resident whose diagnoses meet a centre's criteria is enrolled (docs/care.md).
+  await enrolMatching(store, { actor: 'system:demo-centres' }, DEFAULT_CENTRES, { now: await lastActivity(store.db) });
   if (options.riskAssessment ?? true) await runDemoRiskAssessment(store);
   return stats;
+}
+
+/** The simulated data's last encounter day (noon UTC), or now: demo workflows are dated within the data. */
+async function lastActivity(db: Database): Promise<Date> {
+  const row = await sql<{ last: string | null }>`SELECT max(period_start)::text AS last FROM proj_encounter`.execute(db);
+  return row.rows[0]?.last ? new Date(`${row.rows[0].last}T12:00:00Z`) : new Date();
 }
 
 /**

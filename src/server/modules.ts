@@ -8,7 +8,7 @@ import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '
 import { createMpiProjector } from '../foundation/mpi/index.js';
 import { chronicMigration, chronicProjector, chronicRegistryMigration, riskMigration, riskProjector } from '../healthmgmt/index.js';
 import { caseProjector, surveillanceMigration } from '../publichealth/index.js';
-import { referralMigration, referralProjector } from '../care/index.js';
+import { centresMigration, centresProjector, referralMigration, referralProjector } from '../care/index.js';
 
 export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
   '0100-healthmgmt-chronic-projections': chronicMigration,
@@ -16,9 +16,10 @@ export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
   '0120-healthmgmt-risk-interventions': riskMigration,
   '0200-publichealth-surveillance': surveillanceMigration,
   '0300-care-referral': referralMigration,
+  '0310-care-centres': centresMigration,
 };
 
-export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, riskProjector, referralProjector];
+export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, riskProjector, referralProjector, centresProjector];
 
 /**
  * The store with the foundation's projectors (the master patient index: real-time matching of every
