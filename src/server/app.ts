@@ -9,7 +9,8 @@ import { AccessService, OidcLogin, accessRoutes, auditEventRoutes, oidcRoutes, t
 import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
 import { MpiService, linkedPatientIds, mpiFhirRoutes, mpiRoutes } from '../foundation/mpi/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
-import { chronicCareRoutes, chronicRoutes, medicationRoutes, riskRoutes } from '../healthmgmt/index.js';
+import { assessResidents, chronicCareRoutes, chronicRoutes, loadLatestModel, medicationRoutes, riskRoutes } from '../healthmgmt/index.js';
+import { chinaDate, startDailyJob, type DailyJob } from '../foundation/jobs/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
 import { centresRoutes, referralRoutes, type CentreDefinition } from '../care/index.js';
 import { createStore } from './modules.js';
@@ -34,6 +35,8 @@ export interface AppOptions {
   importDir?: string;
   /** Daily surveillance run at HH:MM (UTC+8) for the previous day (HB_SURVEILLANCE_RUN_AT); absent or "off" = no scheduled run. */
   surveillanceRunAt?: string;
+  /** Daily risk assessment of every resident at HH:MM (UTC+8), asOf = the run date, newest trained model (HB_RISK_RUN_AT); absent or "off" = none. */
+  riskRunAt?: string;
   /** Headers, CORS, rate and body limits (HB_CORS_ORIGINS, HB_RATE_LIMIT_*, …); absent = the configuration defaults. */
   security?: Partial<SecurityOptions>;
   /** OpenID Connect login (HB_OIDC_*); absent = off (GET /auth/oidc/login answers 404). */
@@ -174,6 +177,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
       onRun: (r, err) => (r ? app.log.info({ surveillance: { date: r.date, series: r.series, signals: r.signals, newSignals: r.newSignals, seconds: r.seconds } }, 'surveillance run') : app.log.error({ err }, 'surveillance run failed')),
     });
   }
+  let riskJob: DailyJob | undefined;
+  if (options.riskRunAt && options.riskRunAt !== 'off') {
+    riskJob = startDailyJob({
+      at: options.riskRunAt,
+      clock: options.clock,
+      // The whole district as the system (like `healthy-brain risk run`); the log carries counts only.
+      run: async (now) => assessResidents(store, { actor: 'system:risk-run' }, { orgUnit: '', asOf: chinaDate(now), model: await loadLatestModel(options.db) }),
+      onRun: (s, err) =>
+        s
+          ? app.log.info({ risk: { asOf: s.asOf, model: s.model, residents: s.residents, assessed: s.assessed, tasksCreated: s.tasksCreated, tasksSkippedOpen: s.tasksSkippedOpen, seconds: s.seconds } }, 'risk run')
+          : app.log.error({ err }, 'risk run failed'),
+    });
+  }
   await app.register(async (api) =>
     mpiRoutes(api, {
       service: mpi,
@@ -193,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     access,
     close: async () => {
       await scheduler?.stop();
+      await riskJob?.stop();
       await imports.close();
       await app.close();
       await store.settle();

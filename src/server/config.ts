@@ -25,6 +25,8 @@ const schema = z.object({
   accessTokenSeconds: z.coerce.number().int().min(30).max(86400).default(900),
   /** Daily outbreak-detection run at HH:MM China Standard Time for the previous day, or "off". */
   surveillanceRunAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('01:00'),
+  /** Daily risk assessment of every resident (newest trained model, asOf = the run date in UTC+8) at HH:MM China Standard Time, or "off". */
+  riskRunAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('02:00'),
   /** OpenID Connect login (docs/access.md "OpenID Connect"): off while the issuer is unset. https, or http on localhost. */
   oidcIssuer: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u), 'must be an https:// URL (http:// only on localhost)').optional(),
   oidcClientId: z.string().min(1).optional(),
@@ -76,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     jwtSecret: env.HB_JWT_SECRET,
     accessTokenSeconds: env.HB_ACCESS_TOKEN_SECONDS,
     surveillanceRunAt: env.HB_SURVEILLANCE_RUN_AT,
+    riskRunAt: env.HB_RISK_RUN_AT,
     oidcIssuer: env.HB_OIDC_ISSUER,
     oidcClientId: env.HB_OIDC_CLIENT_ID,
     oidcClientSecret: env.HB_OIDC_CLIENT_SECRET,

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/index.js';
 
 const ENTRY = join(import.meta.dirname, '../bin.ts');
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', ENTRY, 'risk', ...args], { encoding: 'utf8' });
@@ -44,5 +45,25 @@ describe('risk --model --input', () => {
     const json = run('--model', 'cdrs', '--input', file('bad.json', '[{'));
     expect(json.status).not.toBe(0);
     expect(json.stderr).toMatch(/bad\.json: not JSON/);
+  });
+});
+
+describe('risk run: command name and schedule configuration', () => {
+  it('is called run, with assess kept as an alias', () => {
+    const res = run('--help');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/^\s+run\|assess \[options\]/m);
+    const help = run('assess', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: healthy-brain risk run\|assess/);
+  });
+
+  it('reads HB_RISK_RUN_AT as HH:MM or off, default 02:00, and names the field when it is bad', () => {
+    expect(loadConfig({}).riskRunAt).toBe('02:00');
+    expect(loadConfig({ HB_RISK_RUN_AT: '23:59' }).riskRunAt).toBe('23:59');
+    expect(loadConfig({ HB_RISK_RUN_AT: 'off' }).riskRunAt).toBe('off');
+    for (const bad of ['24:00', '2:00', '02:60', 'daily', 'OFF']) {
+      expect(() => loadConfig({ HB_RISK_RUN_AT: bad }), bad).toThrow(/^invalid configuration: riskRunAt: must be HH:MM or off$/);
+    }
   });
 });

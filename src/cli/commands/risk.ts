@@ -3,8 +3,9 @@
  *  - `risk --model <china-par|pce|cdrs> --input subjects.json` prints one `{risk, category, score?}` per subject;
  *  - `risk train --data DIR|--database-url URL --seed S --out model.json` trains the BP-control model
  *    on the platform's data and reports held-out AUC, calibration and the reliability table;
- *  - `risk assess --data DIR|--database-url URL [--model-file model.json] [--as-of DATE]` scores every
- *    resident, writes RiskAssessments and Tasks for the family-doctor teams, prints a summary.
+ *  - `risk run --data DIR|--database-url URL [--model-file model.json] [--as-of DATE]` (alias `risk assess`)
+ *    scores every resident, writes RiskAssessments and Tasks for the family-doctor teams, prints a summary;
+ *    the server runs the same job daily at HB_RISK_RUN_AT (src/server/app.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
@@ -19,6 +20,7 @@ import {
   type EquationName,
   type TrainedModelFile,
 } from '../../healthmgmt/index.js';
+import { chinaDate } from '../../foundation/jobs/index.js';
 import { createStore, loadConfig, openConfiguredDatabase } from '../../server/index.js';
 
 /** Where the commands write: injectable so tests can capture the output. */
@@ -107,7 +109,7 @@ export async function runTrain(opts: DbFlags & { seed: number; out: string; asOf
   }
 }
 
-/** `risk assess`: scores every resident and writes RiskAssessments and Tasks; prints the summary as JSON. */
+/** `risk run` (alias `risk assess`): scores every resident and writes RiskAssessments and Tasks; prints the summary as JSON. */
 export async function runAssess(opts: DbFlags & { modelFile?: string; asOf?: string; orgUnit?: string }, io: RiskIo = defaultIo()) {
   const database = await openDb(opts);
   const { store, audit } = createStore(database.db);
@@ -125,8 +127,8 @@ export async function runAssess(opts: DbFlags & { modelFile?: string; asOf?: str
       model = await loadLatestModel(database.db);
       if (!model) io.err('no trained model in the database (healthy-brain risk train): scoring with the equations and guideline triggers only\n');
     }
-    const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
-    const summary = await assessResidents(store, { actor: 'system:risk-assess' }, { orgUnit: opts.orgUnit ?? '', asOf, model });
+    const asOf = opts.asOf ?? chinaDate(new Date()); // today in China Standard Time, as the scheduled run
+    const summary = await assessResidents(store, { actor: 'system:risk-run' }, { orgUnit: opts.orgUnit ?? '', asOf, model });
     io.out(`${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
@@ -136,7 +138,7 @@ export async function runAssess(opts: DbFlags & { modelFile?: string; asOf?: str
   }
 }
 
-/** Registers `risk` (equations), `risk train` and `risk assess`. */
+/** Registers `risk` (equations), `risk train` and `risk run` (alias `risk assess`). */
 export function registerRisk(program: Command): void {
   const risk = program
     .command('risk')
@@ -155,9 +157,9 @@ export function registerRisk(program: Command): void {
     .action(async (opts: DbFlags & { seed: number; out: string; asOf?: string; orgUnit?: string; snapshots: number }) => {
       await runTrain(opts);
     });
-  db(risk.command('assess').description('score every resident; write RiskAssessments and Tasks for the family-doctor teams'))
+  db(risk.command('run').alias('assess').description('score every resident; write RiskAssessments and Tasks for the family-doctor teams (the server runs it daily at HB_RISK_RUN_AT)'))
     .option('--model-file <file>', 'trained model JSON (default: the newest one saved by risk train)')
-    .option('--as-of <date>', 'assessment date (default today)', isoDate('--as-of'))
+    .option('--as-of <date>', 'assessment date (default today in UTC+8)', isoDate('--as-of'))
     .option('--org-unit <code>', 'only this org unit (default: all)', orgUnit)
     .action(async (opts: DbFlags & { modelFile?: string; asOf?: string; orgUnit?: string }) => {
       await runAssess(opts);

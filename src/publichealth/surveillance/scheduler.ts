@@ -1,9 +1,10 @@
 /**
  * The server's daily detection run: at a configured time of day in China Standard Time (UTC+8, no
- * daylight saving), it runs detection for the previous day — the last complete day of reports.
+ * daylight saving), it runs detection for the previous day — the last complete day of reports. The
+ * timer is the foundation's daily job (src/foundation/jobs).
  */
 import type { Database } from '../../foundation/db/index.js';
-import { shanghaiDate } from './case-report.js';
+import { chinaDate, msUntil, startDailyJob, type DailyJob } from '../../foundation/jobs/index.js';
 import type { DiseaseList } from './diseases.js';
 import { runSurveillance, type RunResult } from './runner.js';
 
@@ -17,49 +18,22 @@ export interface SchedulerOptions {
   onRun?: (result: RunResult | null, error?: unknown) => void;
 }
 
-export interface Scheduler {
-  /** Stops the timer and waits for a run in progress. */
-  stop(): Promise<void>;
-}
+export type Scheduler = DailyJob;
 
-/** Milliseconds from `now` to the next HH:MM in UTC+8 (a full day when it is exactly now). */
-export function msUntil(at: string, now: Date): number {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(at);
-  if (!m) throw new RangeError(`time of day must be HH:MM, got ${at}`);
-  const offset = 8 * 3_600_000;
-  const local = now.getTime() + offset;
-  const dayStart = Math.floor(local / 86_400_000) * 86_400_000;
-  let next = dayStart + (Number(m[1]) * 60 + Number(m[2])) * 60_000;
-  if (next <= local) next += 86_400_000;
-  return next - local;
-}
+/** Milliseconds from `now` to the next HH:MM in UTC+8 (kept here for existing callers; see foundation/jobs). */
+export { msUntil };
 
 /** The run date of a scheduled run at `now`: yesterday in UTC+8. */
 export function scheduledRunDate(now: Date): string {
-  return shanghaiDate(new Date(now.getTime() - 86_400_000));
+  return chinaDate(new Date(now.getTime() - 86_400_000));
 }
 
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const clock = options.clock ?? (() => new Date());
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const arm = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runSurveillance(options.db, { date: scheduledRunDate(clock()), diseases: options.diseases, clock })
-        .then((r) => options.onRun?.(r))
-        .catch((err: unknown) => options.onRun?.(null, err))
-        .finally(arm);
-    }, msUntil(options.at, clock()));
-    timer.unref();
-  };
-  arm();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startDailyJob<RunResult>({
+    at: options.at,
+    clock,
+    run: (now) => runSurveillance(options.db, { date: scheduledRunDate(now), diseases: options.diseases, clock }),
+    onRun: options.onRun,
+  });
 }
