@@ -24,6 +24,8 @@ import { registerHardening, securityFromConfig, type SecurityOptions } from './h
 export interface AppOptions {
   db: Database;
   logLevel?: string;
+  /** Where the log lines go (default stdout); tests capture them to check that no health data is logged. */
+  logStream?: NodeJS.WritableStream;
   clock?: () => Date;
   baseUrl?: string;
   projectors?: Projector[];
@@ -54,6 +56,14 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** A request's route pattern for the log, with the FHIR resource type filled in (a type name is never health data). */
+function routePattern(req: { routeOptions?: { url?: string }; params?: unknown }): string {
+  const pattern = req.routeOptions?.url;
+  if (!pattern) return '(no route)';
+  const type = (req.params as { type?: unknown } | undefined)?.type;
+  return typeof type === 'string' && /^[A-Z][A-Za-z]{1,63}$/.test(type) ? pattern.replace(':type', type) : pattern;
+}
+
 /** Builds the Fastify app (not listening yet). */
 export async function buildApp(options: AppOptions): Promise<App> {
   loadFhirDefinitions();
@@ -62,9 +72,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     trustProxy: security.trustProxy,
     logger: {
       level: options.logLevel ?? 'info',
+      ...(options.logStream ? { stream: options.logStream } : {}),
       // Never log bodies or query strings: they carry health data.
       serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }),
+        // The route's pattern (/fhir/:type/:id), not the path: ids and names in paths can be health
+        // data (a client may PUT a Patient under its resident ID).
+        req: (req) => ({ method: req.method, url: routePattern(req as unknown as { routeOptions?: { url?: string }; params?: unknown }) }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
     },
