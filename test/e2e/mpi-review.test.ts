@@ -8,8 +8,8 @@
  * desk gets them wrong — one character of the given name mistyped, no resident ID, no phone — which
  * the matcher sends to review (strong weight, but no identifier and not the whole name agree:
  * docs/mpi.md "Business rules"). Then the demo data steward opens one pair, links it, sees it leave
- * the queue and undoes the merge; the district bureau sees the risk-intervention and referral
- * headlines equal to what the indicator APIs return. Screenshot: docs/screenshots/mpi-review.png.
+ * the queue and undoes the merge; the district bureau sees the risk-intervention, referral and
+ * centres' patients headlines equal to what the indicator APIs return. Screenshot: docs/screenshots/mpi-review.png.
  */
 import type { Patient } from '@medplum/fhirtypes';
 import type { Browser, Page } from 'playwright-core';
@@ -195,8 +195,17 @@ describe('cockpit care headlines', () => {
   };
   const risk = async (who: string, unit: string, to: string) => ((await apiCall('GET', `/api/indicators/risk?orgUnit=${unit}&to=${to}`, who)).rows[0]?.residentsWithIntervention ?? 0) as number;
   const referrals = async (who: string, unit: string, to: string) => (await apiCall('GET', `/api/indicators/referrals?orgUnit=${unit}&side=performer&to=${to}`, who)).overall.total as number;
+  /** Patients managed by the centres: the API's top figure (a resident of two centres once), checked against its per-centre rows. */
+  const centres = async (who: string, unit: string, to: string) => {
+    const r = (await apiCall('GET', `/api/indicators/centres?orgUnit=${unit}&to=${to}`, who)) as { patientsManaged: number; centres: { patientsManaged: number }[] };
+    const perCentre = r.centres.map((c) => c.patientsManaged);
+    const sum = perCentre.reduce((a, b) => a + b, 0);
+    expect(r.patientsManaged).toBeLessThanOrEqual(sum);
+    expect(r.patientsManaged).toBeGreaterThanOrEqual(Math.max(0, ...perCentre));
+    return { managed: r.patientsManaged, sum };
+  };
 
-  it('shows residents given risk interventions and referrals as the indicator APIs return them, per unit', async () => {
+  it('shows residents given risk interventions, referrals and centre patients as the indicator APIs return them, per unit', async () => {
     const page = await newPage();
     await open(page, '/cockpit', CLINICIAN, PASSWORD);
     await value(page, 'residents');
@@ -206,6 +215,10 @@ describe('cockpit care headlines', () => {
     expect(districtRisk, 'the demo seeding runs the risk assessment').toBeGreaterThan(0);
     expect(await value(page, 'risk-interventions')).toBe(districtRisk);
     expect(await value(page, 'referrals')).toBe(await referrals(CLINICIAN, DISTRICT, to));
+    const districtCentres = await centres(CLINICIAN, DISTRICT, to);
+    report.push(`centres' patients (district, ${to}): ${districtCentres.managed} residents, ${districtCentres.sum} over the centres`);
+    expect(districtCentres.managed, 'the demo seeding enrols residents in centres (enrolMatching)').toBeGreaterThan(0);
+    expect(await value(page, 'centres')).toBe(districtCentres.managed);
 
     // Drill down: colour the towns by risk interventions, then open the first town.
     const tile = page.locator('[data-testid^="unit-tile-"]').first();
@@ -218,6 +231,7 @@ describe('cockpit care headlines', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain(code);
     expect(await value(page, 'risk-interventions')).toBe(townRisk);
     expect(await value(page, 'referrals')).toBe(await referrals(CLINICIAN, code, to));
+    expect(await value(page, 'centres')).toBe((await centres(CLINICIAN, code, to)).managed);
     await page.close();
   });
 
@@ -228,6 +242,7 @@ describe('cockpit care headlines', () => {
     const shown = await value(page, 'risk-interventions');
     expect(shown).toBe(await risk(admin.username, DISTRICT, to));
     expect(await value(page, 'referrals')).toBe(await referrals(admin.username, DISTRICT, to));
+    expect(await value(page, 'centres')).toBe((await centres(admin.username, DISTRICT, to)).managed);
     report.push(`bureau cockpit (as of ${to}): risk interventions ${shown}`);
     await page.close();
   });

@@ -226,6 +226,29 @@ export function referralIndicators(orgUnit: string, to: string): Promise<{ overa
   return api.request(`/api/indicators/referrals${queryString({ orgUnit, side: 'performer', to })}`);
 }
 
+/** One centre of GET /api/indicators/centres (docs/care.md "Specialised-disease centres"). */
+export interface CentreIndicatorRow {
+  code: string;
+  name: string;
+  /** Residents of the unit enrolled by the end of `to` and not ended then. */
+  patientsManaged: number;
+  newEnrolments: { month: string; count: number }[];
+}
+
+/** GET /api/indicators/centres: `patientsManaged` counts a resident of two centres once. */
+export interface CentreIndicators {
+  orgUnit: string;
+  from: string;
+  to: string;
+  patientsManaged: number;
+  centres: CentreIndicatorRow[];
+}
+
+/** Specialised-disease centres' patients of `orgUnit` as of `to` (new enrolments over the 12 months ending `to`). */
+export function centreIndicators(orgUnit: string, to: string): Promise<CentreIndicators> {
+  return api.request(`/api/indicators/centres${queryString({ orgUnit, to })}`);
+}
+
 /** Like settle, and a 404 (a server without that API) is `unavailable`. */
 async function settleApi(run: () => Promise<number>): Promise<Value> {
   try {
@@ -244,13 +267,17 @@ export interface CareHeadline {
   /** Referrals received by the unit's facilities (`overall.total`). */
   referrals: Value;
   referral?: ReferralTotals;
+  /** Patients managed by the specialised-disease centres (the API's `patientsManaged`: a resident of two centres once). */
+  centres: Value;
+  centre?: CentreIndicators;
 }
 
 export async function careHeadline(scope: Scope, month: string): Promise<CareHeadline> {
   const to = asOfDate(month);
   let risk: RiskIndicatorRow | undefined;
   let referral: ReferralTotals | undefined;
-  const [r, f] = await Promise.all([
+  let centre: CentreIndicators | undefined;
+  const [r, f, c] = await Promise.all([
     settleApi(async () => {
       risk = (await riskIndicators(scope.unit.code, to)).rows[0];
       return risk?.residentsWithIntervention ?? 0;
@@ -259,12 +286,16 @@ export async function careHeadline(scope: Scope, month: string): Promise<CareHea
       referral = (await referralIndicators(scope.unit.code, to)).overall;
       return referral.total;
     }),
+    settleApi(async () => {
+      centre = await centreIndicators(scope.unit.code, to);
+      return centre.patientsManaged;
+    }),
   ]);
-  return { riskInterventions: r, risk, referrals: f, referral };
+  return { riskInterventions: r, risk, referrals: f, referral, centres: c, centre };
 }
 
-export type TileIndicator = 'residents' | 'encountersMonth' | 'casesYear' | 'bpControl' | 'riskInterventions' | 'referrals';
-export const TILE_INDICATORS: readonly TileIndicator[] = ['residents', 'encountersMonth', 'casesYear', 'bpControl', 'riskInterventions', 'referrals'];
+export type TileIndicator = 'residents' | 'encountersMonth' | 'casesYear' | 'bpControl' | 'riskInterventions' | 'referrals' | 'centres';
+export const TILE_INDICATORS: readonly TileIndicator[] = ['residents', 'encountersMonth', 'casesYear', 'bpControl', 'riskInterventions', 'referrals', 'centres'];
 
 /** One indicator for every unit directly below `scope.unit`. */
 export async function childValues(scope: Scope, indicator: TileIndicator, month: string): Promise<{ code: string; value: number }[]> {
@@ -287,6 +318,10 @@ export async function childValues(scope: Scope, indicator: TileIndicator, month:
   if (indicator === 'referrals') {
     // The referral API has no per-unit grouping: one request per unit below.
     return Promise.all(scope.unit.children.map(async (code) => ({ code, value: (await referralIndicators(code, asOfDate(month))).overall.total })));
+  }
+  if (indicator === 'centres') {
+    // Nor has the centres API: one request per unit below.
+    return Promise.all(scope.unit.children.map(async (code) => ({ code, value: (await centreIndicators(code, asOfDate(month))).patientsManaged })));
   }
   return Promise.all(
     scope.unit.children.map(async (code) => {

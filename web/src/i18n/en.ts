@@ -506,6 +506,8 @@ export const en: Messages = {
   'cockpit.riskInterventionsHint': '12 months to {date}: {tasks} intervention tasks, {completed} completed',
   'cockpit.referrals': 'Referrals',
   'cockpit.referralsHint': 'received by this unit\'s facilities, last 12 months; {closed} closed, {overdue} overdue',
+  'cockpit.centres': 'Patients managed by specialised-disease centres',
+  'cockpit.centresHint': 'residents of this unit enrolled in {centres} centres on {date} (one in two centres counted once)',
   'mpi.title': 'MPI review',
   'mpi.intro': 'Possible duplicate records the matcher could neither link nor rule out. Check each pair: link it if it is one person, reject it if they are different people.',
   'mpi.queue': 'Review queue',

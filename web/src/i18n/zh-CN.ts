@@ -504,6 +504,8 @@ export const zhCN = {
   'cockpit.riskInterventionsHint': '近 12 个月（至 {date}）：干预任务 {tasks} 项，已完成 {completed} 项',
   'cockpit.referrals': '双向转诊',
   'cockpit.referralsHint': '本单位机构接收的转诊（近 12 个月）；已闭环 {closed}，超时 {overdue}',
+  'cockpit.centres': '专病中心管理患者',
+  'cockpit.centresHint': '截至 {date} 本单位居民在 {centres} 个专病中心的在管患者（跨中心者计一次）',
   'mpi.title': '主索引审核',
   'mpi.intro': '匹配引擎既不能自动合并、也不能排除的疑似重复档案。请逐对核对：同一人则关联，不同人则拒绝。',
   'mpi.queue': '待审核队列',

@@ -10,6 +10,7 @@ import { asOfDate, bpControl, careHeadline, childValues, chronicHeadline, counts
 import { loadDistrict, pathTo } from '../api/org-units';
 import { useAuth } from '../components/AuthProvider';
 import { Chart, type ChartOption } from '../components/Chart';
+import { trendChartOption } from '../components/chart-options';
 import { StatTile } from '../components/StatTile';
 import { Empty, ErrorBox, Loading } from '../components/Status';
 import { UnitTiles } from '../components/UnitTiles';
@@ -22,6 +23,7 @@ const TILE_LABEL: Record<TileIndicator, MessageKey> = {
   bpControl: 'cockpit.bpControl',
   riskInterventions: 'cockpit.riskInterventions',
   referrals: 'cockpit.referrals',
+  centres: 'cockpit.centres',
 };
 
 /** A headline value: number, rate, or why it is missing. */
@@ -59,7 +61,7 @@ export function CockpitPage() {
   // PGlite answers one query at a time: ask for the headline counts first, the rest after them.
   const then = ready && !head.isPending;
   const chronic = useQuery({ queryKey: ['chronic', ...key], queryFn: () => chronicHeadline(scope!, month.data!), enabled: then });
-  // The seed's headline figures (risk interventions, referrals) from the server's aggregate indicators.
+  // The seed's headline figures (risk interventions, referrals, centres' patients) from the server's aggregate indicators.
   const care = useQuery({ queryKey: ['care-headline', ...key], queryFn: () => careHeadline(scope!, month.data!), enabled: then });
   const trend = useQuery({ queryKey: ['trend', ...key], queryFn: () => monthlyTrend(scope!, month.data!), enabled: then });
   const isDistrict = unit?.level === 'district';
@@ -69,20 +71,7 @@ export function CockpitPage() {
   const tiles = useQuery({ queryKey: ['tiles', indicator, ...key], queryFn: () => childValues(scope!, indicator, month.data!), enabled: then && (unit?.children.length ?? 0) > 0 });
   const tileValues = useMemo(() => (tiles.data ? new Map(tiles.data.map((x) => [x.code, x.value])) : undefined), [tiles.data]);
 
-  const trendOption = useMemo<ChartOption>(
-    () => ({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 48, right: 48, top: 36, bottom: 28 },
-      xAxis: { type: 'category', data: trend.data?.map((p) => p.month) ?? [] },
-      yAxis: [{ type: 'value', name: t('cockpit.trend.encounters') }, { type: 'value', name: t('cockpit.trend.cases'), splitLine: { show: false } }],
-      series: [
-        { name: t('cockpit.trend.encounters'), type: 'bar', data: trend.data?.map((p) => p.encounters) ?? [], itemStyle: { color: '#3a9aa8' } },
-        { name: t('cockpit.trend.cases'), type: 'line', yAxisIndex: 1, data: trend.data?.map((p) => p.cases) ?? [], itemStyle: { color: '#d9534f' } },
-      ],
-    }),
-    [trend.data, t],
-  );
+  const trendOption = useMemo<ChartOption>(() => trendChartOption(trend.data, { encounters: t('cockpit.trend.encounters'), cases: t('cockpit.trend.cases') }), [trend.data, t]);
   const diseaseOption = useMemo<ChartOption>(() => {
     const rows = [...(diseases.data ?? [])].sort((a, b) => a.count - b.count);
     return {
@@ -176,6 +165,13 @@ export function CockpitPage() {
           v={care.data?.referrals}
           pending={care.isPending}
           hint={care.data?.referral ? t('cockpit.referralsHint', { closed: n(care.data.referral.closed), overdue: n(care.data.referral.overdue) }) : undefined}
+        />
+        <Stat
+          id="centres"
+          label={t('cockpit.centres')}
+          v={care.data?.centres}
+          pending={care.isPending}
+          hint={care.data?.centre ? t('cockpit.centresHint', { centres: n(care.data.centre.centres.length), date: care.data.centre.to }) : undefined}
         />
         <Stat id="encounters-month" label={t('cockpit.encountersMonth')} v={h?.encountersMonth} pending={head.isPending} />
         <Stat id="cases-year" label={t('cockpit.casesYear')} v={h?.casesYear} pending={head.isPending} />
