@@ -272,6 +272,72 @@ export interface CareHeadline {
   centre?: CentreIndicators;
 }
 
+/** One row of GET /api/indicators/chronic/worklists (src/healthmgmt/chronic/worklist.repository.ts registrySummary). */
+export interface WorklistSummaryRow {
+  orgUnit: string;
+  condition: 'hypertension' | 'diabetes';
+  /** The server's today: the registry's work lists have no as-of date. */
+  today: string;
+  registered: number;
+  dueThisWeek: number;
+  /** Registry entries whose follow-up is overdue (status `overdue`, docs/chronic.md). */
+  overdue: number;
+}
+
+/** The chronic registry's work-list counts of `orgUnit` (by=self) or of each town/village below. */
+export function worklistSummary(orgUnit: string, condition: 'hypertension' | 'diabetes', by: 'self' | 'town' | 'village' = 'self'): Promise<{ rows: WorklistSummaryRow[] }> {
+  return api.request(`/api/indicators/chronic/worklists${queryString({ condition, orgUnit, by })}`);
+}
+
+/** GET /api/surveillance/metrics (docs/surveillance.md): signals of the unit and below, by status. */
+export interface SignalMetrics {
+  signals: number;
+  byStatus: Record<string, number>;
+}
+
+/** Signal statuses still open for action: not yet confirmed, dismissed or closed (src/publichealth/surveillance/workflow.ts). */
+export const ACTIVE_SIGNAL_STATUSES = ['new', 'under-investigation'] as const;
+
+/** Signals of `orgUnit` and below whose period ends by `to`. */
+export function signalMetrics(orgUnit: string, to: string): Promise<SignalMetrics> {
+  return api.request(`/api/surveillance/metrics${queryString({ orgUnit, to })}`);
+}
+
+const activeSignals = (m: SignalMetrics) => ACTIVE_SIGNAL_STATUSES.reduce((sum, s) => sum + (m.byStatus[s] ?? 0), 0);
+
+/** Overdue follow-ups of both registries: hypertension + diabetes (a resident in both counts twice, once per work list). */
+async function overdueOf(orgUnit: string): Promise<{ hypertension: number; diabetes: number; today: string }> {
+  const [h, d] = await Promise.all([worklistSummary(orgUnit, 'hypertension'), worklistSummary(orgUnit, 'diabetes')]);
+  return { hypertension: h.rows[0]?.overdue ?? 0, diabetes: d.rows[0]?.overdue ?? 0, today: h.rows[0]?.today ?? d.rows[0]?.today ?? '' };
+}
+
+/** Work the unit still owes: overdue chronic follow-ups and outbreak signals not yet resolved. */
+export interface AlertHeadline {
+  /** Overdue follow-ups, hypertension + diabetes registries, as of the server's today. */
+  overdue: Value;
+  overdueBy?: { hypertension: number; diabetes: number; today: string };
+  /** Signals in status new or under-investigation, period ending by the as-of date. */
+  activeSignals: Value;
+  signals?: { new: number; investigating: number };
+}
+
+export async function alertHeadline(scope: Scope, month: string): Promise<AlertHeadline> {
+  let overdueBy: AlertHeadline['overdueBy'];
+  let signals: AlertHeadline['signals'];
+  const [o, a] = await Promise.all([
+    settleApi(async () => {
+      overdueBy = await overdueOf(scope.unit.code);
+      return overdueBy.hypertension + overdueBy.diabetes;
+    }),
+    settleApi(async () => {
+      const m = await signalMetrics(scope.unit.code, asOfDate(month));
+      signals = { new: m.byStatus['new'] ?? 0, investigating: m.byStatus['under-investigation'] ?? 0 };
+      return activeSignals(m);
+    }),
+  ]);
+  return { overdue: o, overdueBy, activeSignals: a, signals };
+}
+
 export async function careHeadline(scope: Scope, month: string): Promise<CareHeadline> {
   const to = asOfDate(month);
   let risk: RiskIndicatorRow | undefined;
@@ -294,8 +360,8 @@ export async function careHeadline(scope: Scope, month: string): Promise<CareHea
   return { riskInterventions: r, risk, referrals: f, referral, centres: c, centre };
 }
 
-export type TileIndicator = 'residents' | 'encountersMonth' | 'casesYear' | 'bpControl' | 'riskInterventions' | 'referrals' | 'centres';
-export const TILE_INDICATORS: readonly TileIndicator[] = ['residents', 'encountersMonth', 'casesYear', 'bpControl', 'riskInterventions', 'referrals', 'centres'];
+export type TileIndicator = 'residents' | 'encountersMonth' | 'casesYear' | 'bpControl' | 'riskInterventions' | 'referrals' | 'centres' | 'overdue' | 'activeSignals';
+export const TILE_INDICATORS: readonly TileIndicator[] = ['residents', 'encountersMonth', 'casesYear', 'bpControl', 'riskInterventions', 'referrals', 'centres', 'overdue', 'activeSignals'];
 
 /** One indicator for every unit directly below `scope.unit`. */
 export async function childValues(scope: Scope, indicator: TileIndicator, month: string): Promise<{ code: string; value: number }[]> {
@@ -318,6 +384,18 @@ export async function childValues(scope: Scope, indicator: TileIndicator, month:
   if (indicator === 'referrals') {
     // The referral API has no per-unit grouping: one request per unit below.
     return Promise.all(scope.unit.children.map(async (code) => ({ code, value: (await referralIndicators(code, asOfDate(month))).overall.total })));
+  }
+  if (indicator === 'overdue') {
+    // One request per registry for every unit below: the server groups by town or village code.
+    const by = scope.unit.level === 'district' ? 'town' : 'village';
+    const [h, d] = await Promise.all([worklistSummary(scope.unit.code, 'hypertension', by), worklistSummary(scope.unit.code, 'diabetes', by)]);
+    const sum = new Map<string, number>();
+    for (const row of [...h.rows, ...d.rows]) sum.set(row.orgUnit, (sum.get(row.orgUnit) ?? 0) + row.overdue);
+    return scope.unit.children.map((code) => ({ code, value: sum.get(code) ?? 0 }));
+  }
+  if (indicator === 'activeSignals') {
+    // The metrics API has no per-unit grouping: one request per unit below.
+    return Promise.all(scope.unit.children.map(async (code) => ({ code, value: activeSignals(await signalMetrics(code, asOfDate(month))) })));
   }
   if (indicator === 'centres') {
     // Nor has the centres API: one request per unit below.

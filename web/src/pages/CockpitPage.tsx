@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/errors';
-import { asOfDate, bpControl, careHeadline, childValues, chronicHeadline, countsHeadline, monthlyTrend, notifiableByDisease, referenceMonth, TILE_INDICATORS, type Scope, type TileIndicator, type Value } from '../api/indicators';
+import { alertHeadline, asOfDate, bpControl, careHeadline, childValues, chronicHeadline, countsHeadline, monthlyTrend, notifiableByDisease, referenceMonth, TILE_INDICATORS, type Scope, type TileIndicator, type Value } from '../api/indicators';
 import { loadDistrict, pathTo } from '../api/org-units';
 import { useAuth } from '../components/AuthProvider';
 import { Chart, type ChartOption } from '../components/Chart';
@@ -24,6 +24,8 @@ const TILE_LABEL: Record<TileIndicator, MessageKey> = {
   riskInterventions: 'cockpit.riskInterventions',
   referrals: 'cockpit.referrals',
   centres: 'cockpit.centres',
+  overdue: 'cockpit.overdue',
+  activeSignals: 'cockpit.activeSignals',
 };
 
 /** A headline value: number, rate, or why it is missing. */
@@ -63,6 +65,8 @@ export function CockpitPage() {
   const chronic = useQuery({ queryKey: ['chronic', ...key], queryFn: () => chronicHeadline(scope!, month.data!), enabled: then });
   // The seed's headline figures (risk interventions, referrals, centres' patients) from the server's aggregate indicators.
   const care = useQuery({ queryKey: ['care-headline', ...key], queryFn: () => careHeadline(scope!, month.data!), enabled: then });
+  // Overdue chronic follow-ups and active outbreak signals (registry work lists, surveillance metrics).
+  const alerts = useQuery({ queryKey: ['alert-headline', ...key], queryFn: () => alertHeadline(scope!, month.data!), enabled: then });
   const trend = useQuery({ queryKey: ['trend', ...key], queryFn: () => monthlyTrend(scope!, month.data!), enabled: then });
   const isDistrict = unit?.level === 'district';
   const diseases = useQuery({ queryKey: ['notifiable', month.data], queryFn: () => notifiableByDisease(month.data!), enabled: then && isDistrict });
@@ -133,6 +137,7 @@ export function CockpitPage() {
       {h && Object.values(h).some((v) => 'missing' in v && v.missing === 'forbidden') && <p className="notice">{t('cockpit.forbidden')}</p>}
       {chronic.error && panelError(chronic.error, chronic.refetch)}
       {care.error && panelError(care.error, care.refetch)}
+      {alerts.error && panelError(alerts.error, alerts.refetch)}
       <div className="stats">
         <Stat id="residents" label={t('cockpit.residents')} v={h?.residents} pending={head.isPending} />
         <Stat id="hypertension" label={t('cockpit.hypertension')} v={c?.hypertension} pending={chronic.isPending} />
@@ -172,6 +177,20 @@ export function CockpitPage() {
           v={care.data?.centres}
           pending={care.isPending}
           hint={care.data?.centre ? t('cockpit.centresHint', { centres: n(care.data.centre.centres.length), date: care.data.centre.to }) : undefined}
+        />
+        <Stat
+          id="overdue"
+          label={t('cockpit.overdue')}
+          v={alerts.data?.overdue}
+          pending={alerts.isPending}
+          hint={alerts.data?.overdueBy ? t('cockpit.overdueHint', { date: alerts.data.overdueBy.today, hypertension: n(alerts.data.overdueBy.hypertension), diabetes: n(alerts.data.overdueBy.diabetes) }) : undefined}
+        />
+        <Stat
+          id="active-signals"
+          label={t('cockpit.activeSignals')}
+          v={alerts.data?.activeSignals}
+          pending={alerts.isPending}
+          hint={alerts.data?.signals ? t('cockpit.activeSignalsHint', { date: asOfDate(month.data ?? ''), new: n(alerts.data.signals.new), investigating: n(alerts.data.signals.investigating) }) : undefined}
         />
         <Stat id="encounters-month" label={t('cockpit.encountersMonth')} v={h?.encountersMonth} pending={head.isPending} />
         <Stat id="cases-year" label={t('cockpit.casesYear')} v={h?.casesYear} pending={head.isPending} />
