@@ -233,6 +233,13 @@ describe('aggregates for the cockpit', () => {
     expect(a.controlled + a.uncontrolled + a.overdue + a.lost + a.dead).toBe(a.registered);
     // A village doctor may not see another village's aggregates.
     expect((await api(`/api/indicators/chronic/worklists?orgUnit=${VILLAGE_B}`, { token: vdA })).status).toBe(403);
+    // asOf: the same registry judged on another day — the default is today, half a year on the living
+    // residents who are not lost are all overdue, a malformed date is 400.
+    const same = await api(`/api/indicators/chronic/worklists?condition=hypertension&orgUnit=330109&by=village&asOf=${TODAY}`);
+    expect(same.body.rows).toEqual(counts.body.rows);
+    const later = (await api('/api/indicators/chronic/worklists?condition=hypertension&orgUnit=330109&by=village&asOf=2025-12-31')).body.rows.find((r: { orgUnit: string }) => r.orgUnit === VILLAGE_A);
+    expect(later).toMatchObject({ today: '2025-12-31', registered: 3, dead: 1, controlled: 0, uncontrolled: 0, overdue: 2 });
+    expect((await api('/api/indicators/chronic/worklists?condition=hypertension&orgUnit=330109&asOf=2025-02-30x')).status).toBe(400);
 
     const live = await api(`/api/indicators/chronic?condition=hypertension&orgUnit=330109&asOf=${TODAY}`);
     expect(live.body.source).toBe('live');

@@ -7,7 +7,7 @@
  * GET /api/indicators/chronic/adherence — PDC ≥ 80 % of the registered residents' medicines over the
  * 12 months ending asOf (adherence-indicators.ts), same query parameters.
  * GET /api/indicators/chronic/worklists — the registry's work-list counts (due this week, overdue,
- * urgent, referral, lost, dead) as of today, same query parameters but asOf.
+ * urgent, referral, lost, dead) as of asOf (default today), same query parameters.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../../foundation/db/index.js';
@@ -62,7 +62,9 @@ export async function chronicRoutes(app: FastifyInstance, options: ChronicRoutes
   });
   app.get('/api/indicators/chronic/adherence', async (request) => ({ rows: await adherenceIndicators(options.db, await parse(request, true)) }));
   app.get('/api/indicators/chronic/worklists', async (request) => {
-    const { asOf, ...q } = await parse(request, false);
+    // asOf (default today): statuses and due dates judged on that day over the registry as it stands
+    // (a follow-up recorded after asOf is not undone).
+    const { asOf, ...q } = await parse(request, true);
     return { rows: await registrySummary(options.db, { ...q, today: asOf }) };
   });
 }

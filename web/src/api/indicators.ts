@@ -4,8 +4,9 @@
  * control) is district-only here and waits for the server-side projections of issue 6 / cockpit.
  */
 import type { Condition, Observation } from '@medplum/fhirtypes';
-import { api, queryString, type ChronicIndicators, type SearchParams } from './client';
+import { api, type ChronicIndicators, type SearchParams } from './client';
 import { ApiError } from './errors';
+import { activeSignals, centreIndicators, referralIndicators, riskIndicators, signalMetrics, worklistSummary, type CentreIndicators, type ReferralTotals, type RiskIndicatorRow } from './aggregates';
 import {
   CASE_REPORT_CATEGORY_SYSTEM,
   DIABETES_CODES,
@@ -189,66 +190,6 @@ export async function monthlyTrend(scope: Scope, month: string): Promise<TrendPo
   );
 }
 
-/** One row of GET /api/indicators/risk (docs/risk-models.md, src/healthmgmt/risk/indicators.ts). */
-export interface RiskIndicatorRow {
-  orgUnit: string;
-  from: string;
-  to: string;
-  /** Distinct residents with an intervention Task authored in [from, to], not cancelled/rejected/entered in error. */
-  residentsWithIntervention: number;
-  tasks: number;
-  open: number;
-  completed: number;
-  withOutcome: number;
-  residentsAssessed: number;
-  highRisk: number;
-}
-
-/** The `overall` block of GET /api/indicators/referrals (docs/care.md). */
-export interface ReferralTotals {
-  total: number;
-  accepted: number;
-  rejected: number;
-  cancelled: number;
-  seen: number;
-  closed: number;
-  overdue: number;
-  completionRate: number | null;
-}
-
-/** Risk interventions of `orgUnit` (by=self, or one row per town/village below) in the 12 months ending `to`. */
-export function riskIndicators(orgUnit: string, to: string, by: 'self' | 'town' | 'village' = 'self'): Promise<{ rows: RiskIndicatorRow[] }> {
-  return api.request(`/api/indicators/risk${queryString({ orgUnit, to, by })}`);
-}
-
-/** Referrals received (side=performer) by the facilities of `orgUnit`, requested in the 12 months ending `to`. */
-export function referralIndicators(orgUnit: string, to: string): Promise<{ overall: ReferralTotals }> {
-  return api.request(`/api/indicators/referrals${queryString({ orgUnit, side: 'performer', to })}`);
-}
-
-/** One centre of GET /api/indicators/centres (docs/care.md "Specialised-disease centres"). */
-export interface CentreIndicatorRow {
-  code: string;
-  name: string;
-  /** Residents of the unit enrolled by the end of `to` and not ended then. */
-  patientsManaged: number;
-  newEnrolments: { month: string; count: number }[];
-}
-
-/** GET /api/indicators/centres: `patientsManaged` counts a resident of two centres once. */
-export interface CentreIndicators {
-  orgUnit: string;
-  from: string;
-  to: string;
-  patientsManaged: number;
-  centres: CentreIndicatorRow[];
-}
-
-/** Specialised-disease centres' patients of `orgUnit` as of `to` (new enrolments over the 12 months ending `to`). */
-export function centreIndicators(orgUnit: string, to: string): Promise<CentreIndicators> {
-  return api.request(`/api/indicators/centres${queryString({ orgUnit, to })}`);
-}
-
 /** Like settle, and a 404 (a server without that API) is `unavailable`. */
 async function settleApi(run: () => Promise<number>): Promise<Value> {
   try {
@@ -272,48 +213,15 @@ export interface CareHeadline {
   centre?: CentreIndicators;
 }
 
-/** One row of GET /api/indicators/chronic/worklists (src/healthmgmt/chronic/worklist.repository.ts registrySummary). */
-export interface WorklistSummaryRow {
-  orgUnit: string;
-  condition: 'hypertension' | 'diabetes';
-  /** The server's today: the registry's work lists have no as-of date. */
-  today: string;
-  registered: number;
-  dueThisWeek: number;
-  /** Registry entries whose follow-up is overdue (status `overdue`, docs/chronic.md). */
-  overdue: number;
-}
-
-/** The chronic registry's work-list counts of `orgUnit` (by=self) or of each town/village below. */
-export function worklistSummary(orgUnit: string, condition: 'hypertension' | 'diabetes', by: 'self' | 'town' | 'village' = 'self'): Promise<{ rows: WorklistSummaryRow[] }> {
-  return api.request(`/api/indicators/chronic/worklists${queryString({ condition, orgUnit, by })}`);
-}
-
-/** GET /api/surveillance/metrics (docs/surveillance.md): signals of the unit and below, by status. */
-export interface SignalMetrics {
-  signals: number;
-  byStatus: Record<string, number>;
-}
-
-/** Signal statuses still open for action: not yet confirmed, dismissed or closed (src/publichealth/surveillance/workflow.ts). */
-export const ACTIVE_SIGNAL_STATUSES = ['new', 'under-investigation'] as const;
-
-/** Signals of `orgUnit` and below whose period ends by `to`. */
-export function signalMetrics(orgUnit: string, to: string): Promise<SignalMetrics> {
-  return api.request(`/api/surveillance/metrics${queryString({ orgUnit, to })}`);
-}
-
-const activeSignals = (m: SignalMetrics) => ACTIVE_SIGNAL_STATUSES.reduce((sum, s) => sum + (m.byStatus[s] ?? 0), 0);
-
 /** Overdue follow-ups of both registries: hypertension + diabetes (a resident in both counts twice, once per work list). */
-async function overdueOf(orgUnit: string): Promise<{ hypertension: number; diabetes: number; today: string }> {
-  const [h, d] = await Promise.all([worklistSummary(orgUnit, 'hypertension'), worklistSummary(orgUnit, 'diabetes')]);
+async function overdueOf(orgUnit: string, asOf: string): Promise<{ hypertension: number; diabetes: number; today: string }> {
+  const [h, d] = await Promise.all([worklistSummary(orgUnit, 'hypertension', 'self', asOf), worklistSummary(orgUnit, 'diabetes', 'self', asOf)]);
   return { hypertension: h.rows[0]?.overdue ?? 0, diabetes: d.rows[0]?.overdue ?? 0, today: h.rows[0]?.today ?? d.rows[0]?.today ?? '' };
 }
 
 /** Work the unit still owes: overdue chronic follow-ups and outbreak signals not yet resolved. */
 export interface AlertHeadline {
-  /** Overdue follow-ups, hypertension + diabetes registries, as of the server's today. */
+  /** Overdue follow-ups, hypertension + diabetes registries, as of the as-of date. */
   overdue: Value;
   overdueBy?: { hypertension: number; diabetes: number; today: string };
   /** Signals in status new or under-investigation, period ending by the as-of date. */
@@ -326,7 +234,7 @@ export async function alertHeadline(scope: Scope, month: string): Promise<AlertH
   let signals: AlertHeadline['signals'];
   const [o, a] = await Promise.all([
     settleApi(async () => {
-      overdueBy = await overdueOf(scope.unit.code);
+      overdueBy = await overdueOf(scope.unit.code, asOfDate(month));
       return overdueBy.hypertension + overdueBy.diabetes;
     }),
     settleApi(async () => {
@@ -388,7 +296,7 @@ export async function childValues(scope: Scope, indicator: TileIndicator, month:
   if (indicator === 'overdue') {
     // One request per registry for every unit below: the server groups by town or village code.
     const by = scope.unit.level === 'district' ? 'town' : 'village';
-    const [h, d] = await Promise.all([worklistSummary(scope.unit.code, 'hypertension', by), worklistSummary(scope.unit.code, 'diabetes', by)]);
+    const [h, d] = await Promise.all([worklistSummary(scope.unit.code, 'hypertension', by, asOfDate(month)), worklistSummary(scope.unit.code, 'diabetes', by, asOfDate(month))]);
     const sum = new Map<string, number>();
     for (const row of [...h.rows, ...d.rows]) sum.set(row.orgUnit, (sum.get(row.orgUnit) ?? 0) + row.overdue);
     return scope.unit.children.map((code) => ({ code, value: sum.get(code) ?? 0 }));
