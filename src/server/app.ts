@@ -13,6 +13,7 @@ import { assessResidents, chronicCareRoutes, chronicRoutes, loadLatestModel, med
 import { chinaDate, startDailyJob, type DailyJob } from '../foundation/jobs/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
 import { centresRoutes, referralRoutes, type CentreDefinition } from '../care/index.js';
+import { cockpitRoutes } from '../cockpit/index.js';
 import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
 import { installErrorHandler } from './error-handler.js';
@@ -161,6 +162,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   );
   await app.register(async (api) =>
     chronicRoutes(api, {
+      db: options.db,
+      clock: options.clock,
+      authorizeOrgUnit: async (request, orgUnit) => access.authorizeAggregate((await access.authenticate(request.headers.authorization)).principal, orgUnit),
+    }),
+  );
+  await app.register(async (api) =>
+    cockpitRoutes(api, {
       db: options.db,
       clock: options.clock,
       authorizeOrgUnit: async (request, orgUnit) => access.authorizeAggregate((await access.authenticate(request.headers.authorization)).principal, orgUnit),

@@ -198,8 +198,11 @@ describe('web app', () => {
     await open(page, '/', 'e2e-admin');
     await page.waitForURL(/\/cockpit$/);
     expect(await page.getByTestId('nav-workstation').count()).toBe(0);
-    // The bureau reads no patient records, but sees the aggregate indicators.
+    // The bureau reads no patient records, but sees the aggregate indicators — the cockpit's counts too (GET /api/indicators/cockpit).
     expect(await statValue(page, 'hypertension')).toBe(await registeredHypertension(await asOfShown(page)));
+    expect(await statValue(page, 'residents')).toBe(await residentsOf());
+    const month = (await asOfShown(page)).slice(0, 7);
+    expect(await statValue(page, 'encounters-month')).toBe(await fhirCount(server.url, `Encounter?date=${month}`, withAuth()));
     await page.close();
     const doctor = await newPage();
     await open(doctor, '/', 'e2e-doctor');

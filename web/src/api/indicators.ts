@@ -1,16 +1,16 @@
 /**
- * Cockpit indicators computed from plain FHIR searches. Counts use `_summary=count` (no resources
- * travel). What FHIR search cannot scope to an org unit (conditions of the residents of a town, BP
- * control) is district-only here and waits for the server-side projections of issue 6 / cockpit.
+ * Cockpit indicators. Residents, encounters, infectious cases, the 12-month trend and notifiable
+ * cases by disease come from the cockpit module's aggregate endpoint (GET /api/indicators/cockpit,
+ * docs/cockpit.md: one request per view, same definitions as the FHIR counts it replaced); the
+ * others from the other modules' indicator APIs. The browser BP estimate is the fallback for a
+ * server without chronic-care indicators.
  */
 import type { Condition, Observation } from '@medplum/fhirtypes';
-import { api, type ChronicIndicators, type SearchParams } from './client';
+import { api, queryString, type ChronicIndicators } from './client';
 import { ApiError } from './errors';
 import { activeSignals, centreIndicators, referralIndicators, riskIndicators, signalMetrics, worklistSummary, type CentreIndicators, type ReferralTotals, type RiskIndicatorRow } from './aggregates';
 import {
-  CASE_REPORT_CATEGORY_SYSTEM,
   DIABETES_CODES,
-  ENCOUNTER_TYPE_SYSTEM,
   HYPERTENSION_CODES,
   ICD10_SYSTEM,
   LOINC,
@@ -21,69 +21,61 @@ import {
   refId,
   token,
 } from './fhir-codes';
-import { facilitiesWithin, refs, townshipCentresFor, type District, type OrgUnit } from './org-units';
+import type { District, OrgUnit } from './org-units';
 
 export interface Scope {
   district: District;
   unit: OrgUnit;
 }
 
-/** Residents' primary records: kept by the township centres; a village narrows by address. */
-export function residentParams(scope: Scope): SearchParams | null {
-  const centres = townshipCentresFor(scope.district, scope.unit);
-  if (centres.length === 0) return null;
-  return { organization: refs(centres), ...(scope.unit.level === 'village' ? { 'address:contains': scope.unit.name } : {}) };
-}
-
-/**
- * Living residents = records − deceased records. (`deceased=false` matches nearly every row and
- * makes the server's search ~30× slower than the two selective counts.)
- */
-async function livingResidents(params: SearchParams): Promise<number> {
-  const [all, dead] = await Promise.all([api.count('Patient', params), api.count('Patient', { ...params, deceased: 'true' })]);
-  return all - dead;
-}
-
-/** Encounters at the facilities of the unit (the whole district: every encounter). */
-export function encounterParams(scope: Scope): SearchParams | null {
-  if (scope.unit.level === 'district') return {};
-  const facilities = facilitiesWithin(scope.district, scope.unit);
-  return facilities.length ? { 'service-provider': refs(facilities) } : null;
-}
-
-const countOrZero = async (type: 'Encounter', params: SearchParams | null) => (params ? api.count(type, params) : 0);
-
 /**
  * The month the cockpit reports on: the current month, or — for a simulated district whose data
- * ends in the past — the latest month with encounters. Found with counts (newest year with data,
- * then its newest month): `_sort=-date` over every encounter is slow on the server today.
+ * ends in the past — the newest month with encounters of the unit's residents (server:
+ * GET /api/indicators/cockpit/latest-month). A role refused the unit, or an older server without
+ * that endpoint, reports on the current month.
  */
-export async function referenceMonth(now = new Date()): Promise<string> {
-  const current = monthOf(now);
+export async function referenceMonth(orgUnit: string, now = new Date()): Promise<string> {
   try {
-    if ((await api.count('Encounter', { date: current })) > 0) return current;
+    return (await api.request<{ month: string }>(`/api/indicators/cockpit/latest-month${queryString({ orgUnit })}`)).month;
   } catch (e) {
-    // A role that may not count encounters (the bureau) reports on the current month.
-    if (e instanceof ApiError && e.status === 403) return current;
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) return monthOf(now);
     throw e;
   }
-  const year = now.getUTCFullYear();
-  for (let y = year; y > year - 5; y--) {
-    if ((await api.count('Encounter', { date: String(y) })) === 0) continue;
-    for (let m = y === year ? now.getUTCMonth() + 1 : 12; m >= 1; m--) {
-      const month = `${y}-${String(m).padStart(2, '0')}`;
-      if ((await api.count('Encounter', { date: month })) > 0) return month;
-    }
-  }
-  return current;
 }
 
-/** `date` range covering the 12 months ending with `month`. */
-function last12(month: string): string[] {
-  return [`ge${lastMonths(month, 12)[0]}`, `le${month}`];
+/** One row of GET /api/indicators/cockpit (src/cockpit/cockpit.repository.ts). */
+export interface CockpitRow {
+  orgUnit: string;
+  residents: number;
+  encountersMonth: number;
+  casesYear: number;
+  trend: TrendPoint[];
+  casesByDisease: { code: string; count: number }[];
 }
 
-const INFECTIOUS = token(ENCOUNTER_TYPE_SYSTEM, 'infectious-case');
+type By = 'self' | 'town' | 'village';
+const cockpitCache = new Map<string, { at: number; rows: Promise<CockpitRow[]> }>();
+
+/**
+ * The cockpit rows of `orgUnit` for `month` (by=self: the unit itself; town/village: one row per
+ * unit below). The headline, the trend and the disease chart share one request: answers are kept
+ * for 30 s (react-query keeps them longer).
+ */
+export function cockpitRows(orgUnit: string, month: string, by: By = 'self'): Promise<CockpitRow[]> {
+  const key = `${orgUnit}|${month}|${by}`;
+  const hit = cockpitCache.get(key);
+  if (hit && Date.now() - hit.at < 30_000) return hit.rows;
+  const rows = api.request<{ rows: CockpitRow[] }>(`/api/indicators/cockpit${queryString({ orgUnit, month, by })}`).then((r) => r.rows);
+  cockpitCache.set(key, { at: Date.now(), rows });
+  rows.catch(() => cockpitCache.delete(key));
+  return rows;
+}
+
+/** The row of the unit itself (an empty unit has no row: zeros). */
+async function cockpitRow(orgUnit: string, month: string): Promise<CockpitRow> {
+  const rows = await cockpitRows(orgUnit, month);
+  return rows.find((r) => r.orgUnit === orgUnit) ?? { orgUnit, residents: 0, encountersMonth: 0, casesYear: 0, trend: lastMonths(month, 12).map((m) => ({ month: m, encounters: 0, cases: 0 })), casesByDisease: [] };
+}
 
 /** A value, or why there is none: `forbidden` (the role may not count it), `unavailable` (not at this level). */
 export type Value = { value: number } | { missing: 'forbidden' | 'unavailable' };
@@ -139,14 +131,15 @@ async function chronicRow(scope: Scope, condition: 'hypertension' | 'diabetes', 
 }
 
 export async function countsHeadline(scope: Scope, month: string): Promise<CountsHeadline> {
-  const enc = encounterParams(scope);
-  const residents = residentParams(scope);
-  const [r, e, c] = await Promise.all([
-    settle(residents && (() => livingResidents(residents))),
-    settle(enc && (() => api.count('Encounter', { ...enc, date: month }))),
-    settle(enc && (() => api.count('Encounter', { ...enc, type: INFECTIOUS, date: last12(month) }))),
-  ]);
-  return { residents: r, encountersMonth: e, casesYear: c };
+  let row: CockpitRow;
+  try {
+    row = await cockpitRow(scope.unit.code, month);
+  } catch (e) {
+    // A role refused the unit's aggregates: every figure "—".
+    if (e instanceof ApiError && e.status === 403) return { residents: { missing: 'forbidden' }, encountersMonth: { missing: 'forbidden' }, casesYear: { missing: 'forbidden' } };
+    throw e;
+  }
+  return { residents: { value: row.residents }, encountersMonth: { value: row.encountersMonth }, casesYear: { value: row.casesYear } };
 }
 
 export async function chronicHeadline(scope: Scope, month: string): Promise<ChronicHeadline> {
@@ -167,10 +160,10 @@ export async function chronicHeadline(scope: Scope, month: string): Promise<Chro
   return { hypertension: h, diabetes: d, bpControl: bp, glucoseControl: gl, medicationService: ms, serverChronic: !!htn };
 }
 
-/** Notifiable-disease case reports of the last 12 months, by ICD-10 code (district level). */
-export async function notifiableByDisease(month: string): Promise<{ code: string; count: number }[]> {
-  const base = { category: token(CASE_REPORT_CATEGORY_SYSTEM, 'notifiable'), 'recorded-date': last12(month) };
-  return Promise.all(NOTIFIABLE_CODES.map(async (code) => ({ code, count: await api.count('Condition', { ...base, code: token(ICD10_SYSTEM, code) }) })));
+/** Notifiable-disease case reports recorded in the 12 months ending with `month`, by ICD-10 code (the cockpit's list of diseases). */
+export async function notifiableByDisease(scope: Scope, month: string): Promise<{ code: string; count: number }[]> {
+  const counts = new Map((await cockpitRow(scope.unit.code, month)).casesByDisease.map((c) => [c.code, c.count]));
+  return NOTIFIABLE_CODES.map((code) => ({ code, count: counts.get(code) ?? 0 }));
 }
 
 export interface TrendPoint {
@@ -181,13 +174,7 @@ export interface TrendPoint {
 
 /** Encounters and infectious-disease visits per month, for the 12 months ending with `month`. */
 export async function monthlyTrend(scope: Scope, month: string): Promise<TrendPoint[]> {
-  const enc = encounterParams(scope);
-  return Promise.all(
-    lastMonths(month, 12).map(async (m) => {
-      const [encounters, cases] = await Promise.all([countOrZero('Encounter', enc && { ...enc, date: m }), countOrZero('Encounter', enc && { ...enc, type: INFECTIOUS, date: m })]);
-      return { month: m, encounters, cases };
-    }),
-  );
+  return (await cockpitRow(scope.unit.code, month)).trend;
 }
 
 /** Like settle, and a 404 (a server without that API) is `unavailable`. */
@@ -309,22 +296,9 @@ export async function childValues(scope: Scope, indicator: TileIndicator, month:
     // Nor has the centres API: one request per unit below.
     return Promise.all(scope.unit.children.map(async (code) => ({ code, value: (await centreIndicators(code, asOfDate(month))).patientsManaged })));
   }
-  return Promise.all(
-    scope.unit.children.map(async (code) => {
-      const unit = scope.district.units.get(code)!;
-      const s = { district: scope.district, unit };
-      let value = 0;
-      if (indicator === 'residents') {
-        const params = residentParams(s);
-        value = params ? await livingResidents(params) : 0;
-      }
-      else {
-        const enc = encounterParams(s);
-        value = await countOrZero('Encounter', enc && (indicator === 'encountersMonth' ? { ...enc, date: month } : { ...enc, type: INFECTIOUS, date: last12(month) }));
-      }
-      return { code, value };
-    }),
-  );
+  // residents, encountersMonth, casesYear: one request, the server groups by town or village code.
+  const rows = new Map((await cockpitRows(scope.unit.code, month, scope.unit.level === 'district' ? 'town' : 'village')).map((r) => [r.orgUnit, r]));
+  return scope.unit.children.map((code) => ({ code, value: rows.get(code)?.[indicator] ?? 0 }));
 }
 
 export interface BpControl {

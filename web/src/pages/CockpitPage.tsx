@@ -49,10 +49,10 @@ export function CockpitPage() {
   const { t, n } = useI18n();
   const params = useParams();
   const district = useQuery({ queryKey: ['district'], queryFn: loadDistrict, staleTime: Infinity });
-  const month = useQuery({ queryKey: ['reference-month'], queryFn: () => referenceMonth(), staleTime: 10 * 60_000 });
   const { orgUnits } = useAuth();
   // Without a unit in the URL: the user's own area (first grant the tree knows), else the district.
   const home = district.data && (orgUnits.map((o) => district.data.units.get(o)).find(Boolean) ?? district.data.root);
+  const month = useQuery({ queryKey: ['reference-month', home?.code], queryFn: () => referenceMonth(home!.code), enabled: !!home, staleTime: 10 * 60_000 });
   const unit = district.data && (params.unit ? district.data.units.get(params.unit) : home);
   const scope: Scope | undefined = district.data && unit ? { district: district.data, unit } : undefined;
   const ready = !!scope && !!month.data;
@@ -69,7 +69,7 @@ export function CockpitPage() {
   const alerts = useQuery({ queryKey: ['alert-headline', ...key], queryFn: () => alertHeadline(scope!, month.data!), enabled: then });
   const trend = useQuery({ queryKey: ['trend', ...key], queryFn: () => monthlyTrend(scope!, month.data!), enabled: then });
   const isDistrict = unit?.level === 'district';
-  const diseases = useQuery({ queryKey: ['notifiable', month.data], queryFn: () => notifiableByDisease(month.data!), enabled: then && isDistrict });
+  const diseases = useQuery({ queryKey: ['notifiable', ...key], queryFn: () => notifiableByDisease(scope!, month.data!), enabled: then && isDistrict });
   // The browser estimate only where the server has no chronic-care indicators.
   const bp = useQuery({ queryKey: ['bp-control', month.data], queryFn: () => bpControl(month.data!), enabled: then && isDistrict && chronic.data?.serverChronic === false, staleTime: 10 * 60_000 });
   const tiles = useQuery({ queryKey: ['tiles', indicator, ...key], queryFn: () => childValues(scope!, indicator, month.data!), enabled: then && (unit?.children.length ?? 0) > 0 });
@@ -87,7 +87,7 @@ export function CockpitPage() {
     };
   }, [diseases.data, t]);
 
-  if (district.isPending || month.isPending) return <Loading />;
+  if (district.isPending || (month.isPending && !district.error)) return <Loading />;
   const failure = district.error ?? month.error;
   if (failure)
     return (
