@@ -39,6 +39,12 @@ export async function freshDatabase(): Promise<TestDatabase> {
       await opened.close();
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await client.connect();
+      // Let the pool's connections finish closing (up to 5 s) before FORCE terminates what is left.
+      for (let i = 0; i < 50; i++) {
+        const open = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (open.rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },

@@ -26,6 +26,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle client whose backend goes away (server restart, pg_terminate_backend, DROP DATABASE …
+    // WITH (FORCE)) emits 'error' on the pool; unhandled, that would crash the process. The pool
+    // discards the client and opens a new one on the next query (node-postgres docs, "Pool: error").
+    pool.on('error', (err: Error & { code?: string }) => process.emitWarning(`idle PostgreSQL connection closed (${err.code ?? 'no code'})`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
