@@ -119,9 +119,16 @@ function relationshipsChanged(): void {
   generation++;
 }
 
-/** Grant org units for which a care-relationship clause applies (scope.ts uses the same test). */
-export function careGrantOrgUnits(grants: readonly { role: RoleName; orgUnit: string | null; careTeam: string | null }[]): string[] {
-  return [...new Set(grants.filter((g) => g.orgUnit && !g.careTeam && CARE_RELATIONSHIP_ROLES.has(g.role)).map((g) => g.orgUnit as string))];
+type GrantLike = { role: RoleName; orgUnit: string | null; careTeam: string | null };
+
+/** Whether a grant reaches residents through care relationships: a clinical role bound to an org unit (not a care team). */
+export function reachesCareRelationships(g: GrantLike): g is GrantLike & { orgUnit: string } {
+  return g.orgUnit !== null && g.orgUnit !== '' && !g.careTeam && CARE_RELATIONSHIP_ROLES.has(g.role);
+}
+
+/** Grant org units for which a care-relationship clause applies (the org units loadCareResidents reads). */
+export function careGrantOrgUnits(grants: readonly GrantLike[]): string[] {
+  return [...new Set(grants.filter(reachesCareRelationships).map((g) => g.orgUnit))];
 }
 
 /**

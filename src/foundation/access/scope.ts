@@ -16,7 +16,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { CASE_REPORT_CATEGORY_SYSTEM, FAMILY_DOCTOR_TEAM_EXTENSION, type AccessControl } from '../fhir/index.js';
-import { CARE_RELATIONSHIP_ROLES, MAX_LITERAL_CARE_RESIDENTS, careRelationshipResidents } from './care-relationship.js';
+import { MAX_LITERAL_CARE_RESIDENTS, careRelationshipResidents, reachesCareRelationships } from './care-relationship.js';
 import { assertUnmasked, maskResourceJson } from './masking.js';
 import { REFERENCE_TYPES, ROLE_DEFINITIONS, type PatientAccess, type RoleName } from './roles.js';
 
@@ -171,7 +171,7 @@ export function compileAccess(principal: Principal, now: Date): AccessControl {
     if (w) writeParts.push(w);
     // Care relationships (accepted referrals) of the grant's facilities; a platform-wide grant
     // reaches everyone already (and must keep folding to TRUE), a care-team grant names no facility.
-    if (g.orgUnit && !g.careTeam && area !== TRUE && CARE_RELATIONSHIP_ROLES.has(g.role)) {
+    if (reachesCareRelationships(g)) {
       const cared = caredFor(principal, g.orgUnit, now);
       const rr = cared && patientPredicate(read, cared);
       if (rr) readParts.push(rr);

@@ -66,11 +66,14 @@ export async function residentAdherence(ex: Executor, residentId: string, asOf: 
   const out: ResidentAdherence[] = [];
   for (const condition of ['hypertension', 'diabetes'] as const) {
     const drugs = DRUGS[condition];
+    // The same patterns the SQL of adherenceIndicators applies with `~`, compiled once per programme.
+    const classes = new RegExp(drugs.classes);
+    const exclude = drugs.excludeIfAny === null ? null : new RegExp(drugs.excludeIfAny);
     const fills: Fill[] = rows.rows
-      .filter((r) => new RegExp(drugs.classes).test(r.drug_class))
+      .filter((r) => classes.test(r.drug_class))
       .map((r) => ({ patient: residentId, drug: r.drug, drugClass: r.drug_class, date: r.day, daysSupply: Number(r.days_supply) }));
     if (fills.length === 0) continue;
-    const excluded = drugs.excludeIfAny !== null && rows.rows.some((r) => new RegExp(drugs.excludeIfAny as string).test(r.drug_class));
+    const excluded = exclude !== null && rows.rows.some((r) => exclude.test(r.drug_class));
     const [a] = excluded ? [null] : adherence(fills, from, asOf);
     out.push({ condition, from, to: asOf, fills: fills.length, pdc: a?.pdc ?? null, mpr: a?.mpr ?? null, adherent: a?.adherent ?? null, drugClass: a?.drugClass ?? null });
   }
