@@ -209,8 +209,8 @@ describe('patient 360', () => {
     const first = resources(bundle)[0];
     await panel.locator(`[data-patient="${first.id}"] a`).click();
     await page.waitForURL(new RegExp(`/patients/${first.id}$`));
-    await page.getByTestId('panel-linked').getByTestId('linked-records').waitFor();
-    expect(await page.getByTestId('panel-linked').locator(`[data-patient="${patientId}"]`).count()).toBe(1);
+    // The SPA re-renders the panel for the new id after the URL changes: wait for it, not the old one.
+    await expect.poll(() => page.getByTestId('panel-linked').locator(`[data-patient="${patientId}"]`).count()).toBe(1);
     await page.close();
   });
 });
