@@ -10,6 +10,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { District, OrgUnit } from '../api/org-units';
 import { OPEN_STATUSES, SIGNAL_STATUSES, type Signal } from '../api/surveillance';
+import { Pager } from '../components/Pager';
 import { StatTile } from '../components/StatTile';
 import { Empty, ErrorBox, Loading } from '../components/Status';
 import { UnitTiles } from '../components/UnitTiles';
@@ -190,22 +191,7 @@ export function CdcPage() {
     body = (
       <>
         <SignalRows signals={list.data.signals} search={search} />
-        <div className="pager">
-          <span className="muted small" data-testid="signal-total">
-            {t('cdc.list.total', { total: n(list.data.total) })}
-          </span>
-          {pages > 1 && (
-            <span>
-              <button type="button" disabled={filters.page === 0} onClick={() => setFilters({ ...filters, page: filters.page - 1 })}>
-                {t('cdc.list.prev')}
-              </button>{' '}
-              {t('cdc.list.page', { page: filters.page + 1, pages })}{' '}
-              <button type="button" disabled={filters.page + 1 >= pages} onClick={() => setFilters({ ...filters, page: filters.page + 1 })}>
-                {t('cdc.list.next')}
-              </button>
-            </span>
-          )}
-        </div>
+        <Pager total={t('cdc.list.total', { total: n(list.data.total) })} page={filters.page} pages={pages} onPage={(page) => setFilters({ ...filters, page })} testId="signal" />
       </>
     );
 

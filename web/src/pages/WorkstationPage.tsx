@@ -5,13 +5,13 @@
  * whose follow-up form is open).
  */
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import type { ChronicCondition, FollowUpResult } from '../api/chronic';
 import { displayName, identifierValue, pinyinName, RESIDENT_ID_SYSTEM } from '../api/fhir-codes';
 import { loadDistrict } from '../api/org-units';
-import { searchPatients } from '../api/patients';
 import { useAuth } from '../components/AuthProvider';
+import { PatientSearchForm, usePatientSearch, useUrlParams } from '../components/PatientSearch';
 import { Empty, ErrorBox, Loading } from '../components/Status';
 import { useI18n, type MessageKey } from '../i18n';
 import { FollowUpForm } from './workstation/FollowUpForm';
@@ -21,10 +21,8 @@ import './workstation/workstation.css';
 
 export function WorkstationPage() {
   const { t } = useI18n();
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const [text, setText] = useState(q);
-  const results = useQuery({ queryKey: ['patient-search', q], queryFn: () => searchPatients(q), enabled: q.trim().length > 0 });
+  const [params, update] = useUrlParams();
+  const { q, results } = usePatientSearch();
   const { orgUnits } = useAuth();
   const district = useQuery({ queryKey: ['district'], queryFn: loadDistrict, staleTime: Infinity, enabled: orgUnits.length === 0 });
   const summaryUnit = orgUnits[0] ?? district.data?.root?.code;
@@ -33,19 +31,6 @@ export function WorkstationPage() {
   const condition = cond === 'hypertension' || cond === 'diabetes' ? (cond as ChronicCondition) : undefined;
   const followUp = params.get('fu');
   const [saved, setSaved] = useState<{ name: string; result: FollowUpResult } | null>(null);
-
-  /** Changes some URL parameters, keeping the others. */
-  function update(changes: Record<string, string | null>) {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) if (v) next.set(k, v);
-    else next.delete(k);
-    setParams(next);
-  }
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    update({ q: text.trim() || null });
-  }
 
   function openFollowUp(patient: string) {
     setSaved(null);
@@ -56,16 +41,9 @@ export function WorkstationPage() {
   return (
     <div className="page">
       <h1>{t('ws.title')}</h1>
-      <form className="search-form" role="search" onSubmit={submit}>
-        <label htmlFor="patient-q">{t('ws.searchLabel')}</label>
-        <div className="search-row">
-          <input id="patient-q" name="q" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('ws.searchPlaceholder')} autoComplete="off" data-testid="patient-search" />
-          <button type="submit" className="primary">
-            {t('common.search')}
-          </button>
-        </div>
+      <PatientSearchForm inputId="patient-q" label={t('ws.searchLabel')} testId="patient-search">
         <p className="muted small">{t('ws.hint')}</p>
-      </form>
+      </PatientSearchForm>
       {q && (
         <section aria-labelledby="results-h" className="panel">
           <h2 id="results-h">{t('ws.results')}</h2>

@@ -6,13 +6,12 @@
  * in one transaction). URL state: patient, q.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { useEffect, useMemo, useState } from 'react';
 import { patientsById, refills, stock } from '../../api/chronic';
 import { displayName, identifierValue, RESIDENT_ID_SYSTEM } from '../../api/fhir-codes';
 import { loadDistrict } from '../../api/org-units';
-import { searchPatients } from '../../api/patients';
 import { useAuth } from '../../components/AuthProvider';
+import { PatientSearchForm, usePatientSearch, useUrlParams } from '../../components/PatientSearch';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useI18n } from '../../i18n';
 import '../workstation/workstation.css';
@@ -24,10 +23,9 @@ const FACILITY_KEY = 'hb.dispense.facility';
 export function DispensePage() {
   const { t } = useI18n();
   const { orgUnits } = useAuth();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
   const patient = params.get('patient');
-  const q = params.get('q') ?? '';
-  const [text, setText] = useState(q);
+  const { q, results } = usePatientSearch();
   const district = useQuery({ queryKey: ['district'], queryFn: loadDistrict, staleTime: Infinity });
   // Facilities of the user's area first (township centres and village clinics), then the district's own.
   const facilities = useMemo(() => {
@@ -43,18 +41,6 @@ export function DispensePage() {
   useEffect(() => {
     if (facility) localStorage.setItem(FACILITY_KEY, facility);
   }, [facility]);
-  const results = useQuery({ queryKey: ['patient-search', q], queryFn: () => searchPatients(q), enabled: q.trim().length > 0 });
-
-  function update(changes: Record<string, string | null>) {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) if (v) next.set(k, v);
-    else next.delete(k);
-    setParams(next);
-  }
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    update({ q: text.trim() || null });
-  }
 
   return (
     <div className="page">
@@ -78,14 +64,7 @@ export function DispensePage() {
       {district.error && <ErrorBox error={district.error} onRetry={() => void district.refetch()} />}
       <div className="dispense-grid">
         <div>
-          <form className="search-form panel" role="search" onSubmit={submit}>
-            <label htmlFor="dispense-q">{t('dsp.searchLabel')}</label>
-            <div className="search-row">
-              <input id="dispense-q" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('ws.searchPlaceholder')} autoComplete="off" data-testid="dispense-search" />
-              <button type="submit" className="primary">
-                {t('common.search')}
-              </button>
-            </div>
+          <PatientSearchForm inputId="dispense-q" label={t('dsp.searchLabel')} testId="dispense-search" className="search-form panel">
             {q &&
               (results.isPending ? (
                 <Loading inline />
@@ -107,7 +86,7 @@ export function DispensePage() {
                   ))}
                 </ul>
               ))}
-          </form>
+          </PatientSearchForm>
           {patient ? (
             <PatientPrescriptions key={patient} patient={patient} facility={facility} />
           ) : (

@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { listReviews, patientsById, QUEUE_PAGE, REVIEW_STATUSES, type ReviewItem, type ReviewStatus } from '../../api/mpi';
 import { displayName } from '../../api/fhir-codes';
+import { Pager } from '../../components/Pager';
 import { Empty, ErrorBox, Loading } from '../../components/Status';
 import { useI18n, type MessageKey } from '../../i18n';
 import { FlagList, percentOf, ReasonText } from './parts';
@@ -92,22 +93,7 @@ export function MpiQueuePage() {
     body = (
       <>
         <Rows items={list.data.items} />
-        <div className="pager">
-          <span className="muted small" data-testid="mpi-total">
-            {t('mpi.queue.total', { total: n(list.data.total) })}
-          </span>
-          {pages > 1 && (
-            <span>
-              <button type="button" disabled={page === 0} onClick={() => go({ status, page: page - 1 })}>
-                {t('cdc.list.prev')}
-              </button>{' '}
-              {t('cdc.list.page', { page: page + 1, pages })}{' '}
-              <button type="button" disabled={page + 1 >= pages} onClick={() => go({ status, page: page + 1 })} data-testid="mpi-next">
-                {t('cdc.list.next')}
-              </button>
-            </span>
-          )}
-        </div>
+        <Pager total={t('mpi.queue.total', { total: n(list.data.total) })} page={page} pages={pages} onPage={(next) => go({ status, page: next })} testId="mpi" />
       </>
     );
 
