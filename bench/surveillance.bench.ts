@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { mulberry32 } from '../src/foundation/random.js';
 import { toWeekly } from '../src/publichealth/aggregation/index.js';
 import {
   cidarsMpm,
@@ -23,7 +24,6 @@ import {
   farrington,
   farringtonFlexible,
   glrnb,
-  mulberry32,
   noufaily,
   spaceTimePermutationScan,
   type DetectionRow,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, scanLlr, spaceTimePermutationScan, type ScanArea } from './space-time-scan.js';
+import { mulberry32 } from '../../foundation/random.js';
+import { scanLlr, spaceTimePermutationScan, type ScanArea } from './space-time-scan.js';
 
 /** Poisson draw by inversion (small means). */
 function poisson(random: () => number, mu: number): number {
@@ -23,15 +24,6 @@ function nullCounts(seed: number, days = 40, mu = 1.5): number[][] {
 }
 
 describe('building blocks', () => {
-  it('mulberry32 is deterministic and uniform-looking', () => {
-    const a = mulberry32(42);
-    const b = mulberry32(42);
-    const xs = Array.from({ length: 10000 }, () => a());
-    expect(xs.slice(0, 5)).toEqual(Array.from({ length: 5 }, () => b()));
-    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
-    expect(xs.reduce((s, x) => s + x, 0) / xs.length).toBeCloseTo(0.5, 1);
-  });
-
   it('scanLlr is the Poisson GLR of Kulldorff et al. 2005', () => {
     expect(scanLlr(10, 4, 100)).toBeCloseTo(10 * Math.log(10 / 4) + 90 * Math.log(90 / 96), 12);
     expect(scanLlr(3, 4, 100)).toBe(0);

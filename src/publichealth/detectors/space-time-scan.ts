@@ -7,6 +7,7 @@
  * Poisson generalised likelihood ratio, Monte Carlo p-value from permutations of the case days.
  * Pure and deterministic for a given seed.
  */
+import { mulberry32 } from '../../foundation/random.js';
 
 /** An area (village, town) with planar coordinates (project longitude/latitude first, e.g. to km). */
 export interface ScanArea {
@@ -40,21 +41,6 @@ export interface ScanCluster {
   readonly llr: number;
   /** Monte Carlo p-value: (1 + #replications with max LLR ≥ llr) / (1 + replications). */
   readonly pValue: number;
-}
-
-/**
- * Deterministic PRNG: mulberry32 (a 32-bit multiply–xorshift generator by T. Ettinger, public domain).
- * @returns a function giving uniforms in [0, 1)
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   type ComparisonVector,
   type FsParams,
 } from './fellegi-sunter.js';
-import { drawIndex, mulberry32 } from './prng.js';
+import { drawIndex, mulberry32 } from '../../random.js';
 
 const SPECS: ComparisonSpec[] = [
   { name: 'id', levels: ['exact', 'disagree'] },

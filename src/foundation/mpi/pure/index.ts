@@ -12,7 +12,7 @@ export * from './fellegi-sunter.js';
 export * from './patient-features.js';
 export * from './record-comparison.js';
 export * from './mpi-model.js';
-export { mulberry32, drawIndex } from './prng.js';
+export { mulberry32, drawIndex } from '../../random.js';
 export { COMPOUND_SURNAMES, COMMON_SURNAMES, PINYIN_SYLLABLES, TRADITIONAL_TO_SIMPLIFIED } from './name-data.js';
 export * from './clustering.js';
 export * from './pairwise-metrics.js';

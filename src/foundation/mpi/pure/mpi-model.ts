@@ -22,7 +22,7 @@ import {
 } from './fellegi-sunter.js';
 import { candidatePairs, DEFAULT_BLOCKING_RULES } from './blocking.js';
 import type { MatchRecord } from './patient-features.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../../random.js';
 import { compareRecords, givenNameKey, GIVEN_NAME, MPI_COMPARISONS, SURNAME, surnameKey, type RecordComparison } from './record-comparison.js';
 
 /**

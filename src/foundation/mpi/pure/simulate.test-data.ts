@@ -6,7 +6,7 @@
 import type { Patient } from '@medplum/fhirtypes';
 import { RESIDENT_ID_SYSTEM } from '../../fhir/index.js';
 import { hanziToPinyin } from './names.js';
-import { drawIndex, mulberry32 } from './prng.js';
+import { drawIndex, mulberry32 } from '../../random.js';
 import { generateResidentId, isCalendarDate } from './resident-id.js';
 
 // Approximate shares (%) of the top surnames (MPS name reports); the rest share the remainder.

@@ -48,5 +48,5 @@ export {
 export type { Calibration, ReliabilityRow } from './model-metrics.js';
 export { auc, brierScore, calibration, reliabilityTable } from './model-metrics.js';
 
-export type { Prng } from './prng.js';
-export { createPrng } from './prng.js';
+export type { Prng } from '../../../foundation/random.js';
+export { createPrng } from '../../../foundation/random.js';

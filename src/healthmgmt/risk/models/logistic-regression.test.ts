@@ -8,7 +8,7 @@ import {
   topContributions,
   trainLogisticRegression,
 } from './logistic-regression.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '../../../foundation/random.js';
 
 // Data simulated from a known model: logit P(y=1) = 1.5 + 0.8·x1 − 1.5·x2 + 0·x3, with x1 ~ N(0,1),
 // x2 ~ N(2, 0.5²) and x3 ~ N(0,1) (pure noise).

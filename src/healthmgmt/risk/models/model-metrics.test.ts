@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auc, brierScore, calibration, reliabilityTable } from './model-metrics.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '../../../foundation/random.js';
 import { sigmoid } from './logistic-regression.js';
 
 describe('AUC (Mann–Whitney)', () => {
