@@ -21,12 +21,14 @@ import { sql } from 'kysely';
 import type { Executor } from '../foundation/db/index.js';
 import { CASE_REPORT_CATEGORY_SYSTEM, FACILITY_TYPE_SYSTEM, ICD10_SYSTEM } from '../foundation/fhir/index.js';
 
+/** One month of the 12-month trend. */
 export interface TrendPoint {
   month: string;
   encounters: number;
   cases: number;
 }
 
+/** One org unit's cockpit figures (GET /api/indicators/cockpit; also the web app's type). */
 export interface CockpitRow {
   orgUnit: string;
   residents: number;

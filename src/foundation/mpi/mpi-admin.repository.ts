@@ -15,20 +15,27 @@ export async function readablePatients(ex: Executor, ids: readonly string[], sco
   return new Set(r.rows.map((x) => x.id));
 }
 
-/** One review pair as the API returns it. */
+/** A review pair's state: open (waiting for a steward), confirmed (same person, linked), rejected (different people). */
+export type ReviewStatus = 'open' | 'confirmed' | 'rejected';
+
+/** One review pair as the API returns it (also the web app's type). */
 export interface ReviewItem {
   id: number;
   patientA: string;
   patientB: string;
   personA: string | null;
   personB: string | null;
+  /** Fellegi–Sunter match weight (bits). */
   weight: number;
+  /** P(match | comparison vector). */
   probability: number;
+  /** Why it is in review: `weight` (between thresholds), `id-chain`, `bridge`. */
   reason: string;
-  status: string;
+  status: ReviewStatus;
   created: string;
   decidedBy: string | null;
   decidedAt: string | null;
+  /** Comma-separated flags of each record (`invalid-resident-id`, `no-name`). */
   flagsA: string;
   flagsB: string;
 }
@@ -47,7 +54,7 @@ export async function listReviews(ex: Executor, q: { status: string; count: numb
   const from = sql`mpi_review rv LEFT JOIN mpi_link la ON la.patient_id = rv.patient_a LEFT JOIN mpi_link lb ON lb.patient_id = rv.patient_b`;
   const rows = await sql<{
     id: number; patient_a: string; patient_b: string; person_a: string | null; person_b: string | null; weight: number; probability: number;
-    reason: string; status: string; created: Date; decided_by: string | null; decided_at: Date | null; flags_a: string | null; flags_b: string | null;
+    reason: string; status: ReviewStatus; created: Date; decided_by: string | null; decided_at: Date | null; flags_a: string | null; flags_b: string | null;
   }>`
     SELECT rv.id::int AS id, rv.patient_a, rv.patient_b, la.person_id AS person_a, lb.person_id AS person_b, rv.weight, rv.probability, rv.reason, rv.status,
       rv.created, rv.decided_by, rv.decided_at, fa.flags AS flags_a, fb.flags AS flags_b

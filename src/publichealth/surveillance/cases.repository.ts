@@ -47,17 +47,22 @@ export async function countsByUnit(
   return r.rows.map((x) => ({ unit: x.unit, day: x.day, n: Number(x.n) }));
 }
 
+/** One line of a case line list (also the web app's type). */
 export interface CaseLine {
   conditionId: string;
   patientId: string | null;
   residentId: string;
   orgUnit: string | null;
+  /** ICD-10 code of the case report. */
   code: string;
+  /** Counting day (local date of the report). */
   day: string;
   diagnosedAt: string | null;
   reportedAt: string;
   deadlineAt: string | null;
+  /** Reported after the deadline; null for a syndrome (no deadline). */
   late: boolean | null;
+  /** Condition.verificationStatus (confirmed, provisional, …). */
   verification: string | null;
 }
 

@@ -22,6 +22,7 @@ import {
   token,
 } from './fhir-codes';
 import type { District, OrgUnit } from './org-units';
+import type { CockpitRow, TrendPoint } from '../../../src/cockpit/cockpit.repository';
 
 export interface Scope {
   district: District;
@@ -43,15 +44,8 @@ export async function referenceMonth(orgUnit: string, now = new Date()): Promise
   }
 }
 
-/** One row of GET /api/indicators/cockpit (src/cockpit/cockpit.repository.ts). */
-export interface CockpitRow {
-  orgUnit: string;
-  residents: number;
-  encountersMonth: number;
-  casesYear: number;
-  trend: TrendPoint[];
-  casesByDisease: { code: string; count: number }[];
-}
+/** One row of GET /api/indicators/cockpit. */
+export type { CockpitRow, TrendPoint } from '../../../src/cockpit/cockpit.repository';
 
 type By = 'self' | 'town' | 'village';
 const cockpitCache = new Map<string, { at: number; rows: Promise<CockpitRow[]> }>();
@@ -164,12 +158,6 @@ export async function chronicHeadline(scope: Scope, month: string): Promise<Chro
 export async function notifiableByDisease(scope: Scope, month: string): Promise<{ code: string; count: number }[]> {
   const counts = new Map((await cockpitRow(scope.unit.code, month)).casesByDisease.map((c) => [c.code, c.count]));
   return NOTIFIABLE_CODES.map((code) => ({ code, count: counts.get(code) ?? 0 }));
-}
-
-export interface TrendPoint {
-  month: string;
-  encounters: number;
-  cases: number;
 }
 
 /** Encounters and infectious-disease visits per month, for the 12 months ending with `month`. */

@@ -7,31 +7,10 @@
 import type { Patient, Person } from '@medplum/fhirtypes';
 import { api, queryString } from './client';
 import { displayName, identifierValue, pinyinName, RESIDENT_ID_SYSTEM } from './fhir-codes';
+import type { ReviewItem, ReviewStatus } from '../../../src/foundation/mpi/mpi-admin.repository';
 
-export type ReviewStatus = 'open' | 'confirmed' | 'rejected';
+export type { ReviewItem, ReviewStatus } from '../../../src/foundation/mpi/mpi-admin.repository';
 export const REVIEW_STATUSES: readonly ReviewStatus[] = ['open', 'confirmed', 'rejected'];
-
-/** One possible-match pair (src/foundation/mpi/mpi-admin.repository.ts ReviewItem). */
-export interface ReviewItem {
-  id: number;
-  patientA: string;
-  patientB: string;
-  personA: string | null;
-  personB: string | null;
-  /** Fellegi–Sunter match weight (bits). */
-  weight: number;
-  /** P(match | comparison vector). */
-  probability: number;
-  /** Why it is in review: `weight` (between thresholds), `id-chain`, `bridge`. */
-  reason: string;
-  status: ReviewStatus;
-  created: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  /** Comma-separated flags of each record (`invalid-resident-id`, `no-name`). */
-  flagsA: string;
-  flagsB: string;
-}
 
 export interface ReviewList {
   total: number;

@@ -4,50 +4,17 @@
  * client (`api.signals(…)`, `api.signal(id)`, … in client.ts).
  */
 
-export const SIGNAL_STATUSES = ['new', 'under-investigation', 'confirmed-outbreak', 'false-alarm', 'closed'] as const;
-export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
+import type { CaseLine } from '../../../src/publichealth/surveillance/cases.repository';
+import type { Signal, SignalEvent } from '../../../src/publichealth/surveillance/signals.repository';
+import type { SignalStatus } from '../../../src/publichealth/surveillance/workflow';
+
+export type { CaseLine } from '../../../src/publichealth/surveillance/cases.repository';
+export type { DetectionConfig, DiseaseDefinition } from '../../../src/publichealth/surveillance/diseases';
+export type { Signal, SignalEvent } from '../../../src/publichealth/surveillance/signals.repository';
+export { isSignalStatus, SIGNAL_STATUSES, type SignalStatus } from '../../../src/publichealth/surveillance/workflow';
 
 /** Statuses that still need the CDC's attention or describe an ongoing outbreak (the tile view counts these). */
 export const OPEN_STATUSES: readonly SignalStatus[] = ['new', 'under-investigation', 'confirmed-outbreak'];
-
-export type OrgLevelName = 'district' | 'town' | 'village';
-
-export interface DetectionConfig {
-  level: OrgLevelName;
-  method: string;
-  params?: Record<string, unknown>;
-  minCount?: number;
-  historyDays?: number;
-}
-
-/** One entry of `GET /api/surveillance/diseases`. */
-export interface DiseaseDefinition {
-  key: string;
-  /** "手足口病 hand, foot and mouth disease": Chinese name, then the English one. */
-  name: string;
-  kind: 'case' | 'syndrome';
-  class?: 'A' | 'B' | 'C' | 'other';
-  icd10: string[];
-  deadlineHours?: number;
-  detection: DetectionConfig[];
-}
-
-/** A signal as listed (`GET /api/surveillance/signals`). */
-export interface Signal {
-  id: string;
-  disease: string;
-  orgUnit: string;
-  level: string;
-  method: string;
-  periodStart: string;
-  periodEnd: string;
-  runDate: string;
-  observed: number;
-  threshold: number | null;
-  status: SignalStatus;
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** What the detection run stored with a signal (runner.ts). */
 export interface SignalEvidence {
@@ -61,15 +28,6 @@ export interface SignalEvidence {
   casesFrom: string;
   casesTo: string;
   series: { start: string; interval: 'day' | 'week'; counts: number[] };
-}
-
-export interface SignalEvent {
-  seq: number;
-  from: SignalStatus;
-  to: SignalStatus;
-  actor: string;
-  at: string;
-  note: string | null;
 }
 
 /** One signal with its evidence and history (`GET /api/surveillance/signals/{id}`). */
@@ -96,24 +54,6 @@ export interface SignalQuery {
   _offset?: number;
 }
 
-export interface CaseLine {
-  conditionId: string;
-  patientId: string | null;
-  residentId: string;
-  orgUnit: string | null;
-  /** ICD-10 code of the case report. */
-  code: string;
-  /** Counting day (local date of the report). */
-  day: string;
-  diagnosedAt: string | null;
-  reportedAt: string;
-  deadlineAt: string | null;
-  /** Reported after the deadline; null for a syndrome (no deadline). */
-  late: boolean | null;
-  /** Condition.verificationStatus (confirmed, provisional, …). */
-  verification: string | null;
-}
-
 /** `GET /api/surveillance/signals/{id}/cases`: `visible` of `total` lines may be read by the caller. */
 export interface CaseLineList {
   signal: string;
@@ -132,8 +72,4 @@ export interface SignalMetrics {
   responded: number;
   medianResponseMinutes: number | null;
   medianResponseHours: number | null;
-}
-
-export function isSignalStatus(value: unknown): value is SignalStatus {
-  return typeof value === 'string' && (SIGNAL_STATUSES as readonly string[]).includes(value);
 }
