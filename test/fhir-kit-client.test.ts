@@ -17,6 +17,8 @@ describe('fhir-kit-client', () => {
   it('reads the capability statement', async () => {
     const cs = await client.capabilityStatement();
     expect(cs.fhirVersion).toBe('4.0.1');
+    const patient = cs.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
+    expect(patient.operation.map((o: { name: string }) => o.name).sort()).toEqual(['everything', 'match']);
   });
 
   it('creates, reads, updates, searches and pages', async () => {

@@ -165,6 +165,12 @@ describe('review, merge and unmerge', () => {
     expect(await personOf(ids.li1)).toBe(await personOf(ids.li2));
     const again = await api(`/mpi/reviews/${pair.id}/confirm`, { method: 'POST', token: users.steward });
     expect(again.status).toBe(409);
+    // The decided pair by id: no longer in the open queue, still readable with its decision.
+    const byId = await api(`/mpi/reviews/${pair.id}`, { token: users.steward });
+    expect(byId.body).toMatchObject({ id: pair.id, patientA: pair.patientA, patientB: pair.patientB, status: 'confirmed', decidedBy: expect.any(String) });
+    expect((await api('/mpi/reviews/987654', { token: users.steward })).body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
+    expect((await api('/mpi/reviews/x1', { token: users.steward })).status).toBe(400);
+    expect((await api(`/mpi/reviews/${pair.id}`, { token: users.vdA })).status).toBe(403);
     const merged = before.find((p) => p !== confirmed.body.person)!;
     const undo = await api('/mpi/unmerge', { method: 'POST', body: { person: merged }, token: users.steward });
     expect(undo.status).toBe(200);

@@ -37,7 +37,14 @@ export function capabilityStatement(version: string): CapabilityStatement {
           searchParam: Object.entries(searchParametersOf(type))
             .filter(([code, sp]) => code === '_id' || code === '_lastUpdated' || (INDEXED_TYPES as readonly string[]).includes(sp.type as string))
             .map(([code, sp]) => ({ name: code, definition: sp.url, type: sp.type })),
-          operation: type === 'Patient' ? [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] : undefined,
+          // $match: the master patient index (src/foundation/mpi/mpi.routes.ts, FHIR R4 §8.1.18.4 / Patient-match).
+          operation:
+            type === 'Patient'
+              ? [
+                  { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+                  { name: 'match', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-match' },
+                ]
+              : undefined,
         })),
       },
     ],

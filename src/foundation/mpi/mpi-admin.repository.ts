@@ -43,6 +43,39 @@ export interface ReviewItem {
 const inScope = (col: RawBuilder<unknown>, scope: RawBuilder<boolean>) =>
   sql`EXISTS (SELECT 1 FROM fhir_resource r WHERE r.resource_type = 'Patient' AND r.id = ${col} AND r.deleted = false AND (${scope}))`;
 
+const REVIEW_FROM = sql`mpi_review rv LEFT JOIN mpi_link la ON la.patient_id = rv.patient_a LEFT JOIN mpi_link lb ON lb.patient_id = rv.patient_b`;
+
+/** Review pairs matching `where` (over REVIEW_FROM), strongest first, as the API returns them. */
+async function selectReviews(ex: Executor, where: RawBuilder<unknown>, count: number, offset: number): Promise<ReviewItem[]> {
+  const rows = await sql<{
+    id: number; patient_a: string; patient_b: string; person_a: string | null; person_b: string | null; weight: number; probability: number;
+    reason: string; status: ReviewStatus; created: Date; decided_by: string | null; decided_at: Date | null; flags_a: string | null; flags_b: string | null;
+  }>`
+    SELECT rv.id::int AS id, rv.patient_a, rv.patient_b, la.person_id AS person_a, lb.person_id AS person_b, rv.weight, rv.probability, rv.reason, rv.status,
+      rv.created, rv.decided_by, rv.decided_at, fa.flags AS flags_a, fb.flags AS flags_b
+    FROM ${REVIEW_FROM} LEFT JOIN mpi_feature fa ON fa.patient_id = rv.patient_a LEFT JOIN mpi_feature fb ON fb.patient_id = rv.patient_b
+    WHERE ${where} ORDER BY rv.weight DESC, rv.id LIMIT ${count} OFFSET ${offset}`.execute(ex);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    patientA: r.patient_a,
+    patientB: r.patient_b,
+    personA: r.person_a,
+    personB: r.person_b,
+    weight: Number(r.weight),
+    probability: Number(r.probability),
+    reason: r.reason,
+    status: r.status,
+    created: new Date(r.created).toISOString(),
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+    flagsA: r.flags_a ?? '',
+    flagsB: r.flags_b ?? '',
+  }));
+}
+
+/** Both Patients of the pair inside `scope` (no scope: all). */
+const bothInScope = (scope?: RawBuilder<boolean>) => (scope ? sql`AND ${inScope(sql`rv.patient_a`, scope)} AND ${inScope(sql`rv.patient_b`, scope)}` : sql``);
+
 /**
  * Review pairs by status, strongest first. Open pairs are listed only while their Patients are
  * in different persons (a pair joined through other links needs no human).
@@ -50,36 +83,16 @@ const inScope = (col: RawBuilder<unknown>, scope: RawBuilder<boolean>) =>
 export async function listReviews(ex: Executor, q: { status: string; count: number; offset: number; scope?: RawBuilder<boolean> }): Promise<{ total: number; items: ReviewItem[] }> {
   const where = sql`rv.status = ${q.status}
     ${q.status === 'open' ? sql`AND la.person_id IS DISTINCT FROM lb.person_id AND la.person_id IS NOT NULL AND lb.person_id IS NOT NULL` : sql``}
-    ${q.scope ? sql`AND ${inScope(sql`rv.patient_a`, q.scope)} AND ${inScope(sql`rv.patient_b`, q.scope)}` : sql``}`;
-  const from = sql`mpi_review rv LEFT JOIN mpi_link la ON la.patient_id = rv.patient_a LEFT JOIN mpi_link lb ON lb.patient_id = rv.patient_b`;
-  const rows = await sql<{
-    id: number; patient_a: string; patient_b: string; person_a: string | null; person_b: string | null; weight: number; probability: number;
-    reason: string; status: ReviewStatus; created: Date; decided_by: string | null; decided_at: Date | null; flags_a: string | null; flags_b: string | null;
-  }>`
-    SELECT rv.id::int AS id, rv.patient_a, rv.patient_b, la.person_id AS person_a, lb.person_id AS person_b, rv.weight, rv.probability, rv.reason, rv.status,
-      rv.created, rv.decided_by, rv.decided_at, fa.flags AS flags_a, fb.flags AS flags_b
-    FROM ${from} LEFT JOIN mpi_feature fa ON fa.patient_id = rv.patient_a LEFT JOIN mpi_feature fb ON fb.patient_id = rv.patient_b
-    WHERE ${where} ORDER BY rv.weight DESC, rv.id LIMIT ${q.count} OFFSET ${q.offset}`.execute(ex);
-  const total = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`.execute(ex);
-  return {
-    total: total.rows[0].n,
-    items: rows.rows.map((r) => ({
-      id: r.id,
-      patientA: r.patient_a,
-      patientB: r.patient_b,
-      personA: r.person_a,
-      personB: r.person_b,
-      weight: Number(r.weight),
-      probability: Number(r.probability),
-      reason: r.reason,
-      status: r.status,
-      created: new Date(r.created).toISOString(),
-      decidedBy: r.decided_by,
-      decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
-      flagsA: r.flags_a ?? '',
-      flagsB: r.flags_b ?? '',
-    })),
-  };
+    ${bothInScope(q.scope)}`;
+  const items = await selectReviews(ex, where, q.count, q.offset);
+  const total = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${REVIEW_FROM} WHERE ${where}`.execute(ex);
+  return { total: total.rows[0].n, items };
+}
+
+/** One review pair by id, whatever its status, when both its Patients are inside `scope`; else null. */
+export async function getReview(ex: Executor, id: number, scope?: RawBuilder<boolean>): Promise<ReviewItem | null> {
+  const [item] = await selectReviews(ex, sql`rv.id = ${id} ${bothInScope(scope)}`, 1, 0);
+  return item ?? null;
 }
 
 export async function reviewById(ex: Executor, id: number) {

@@ -67,6 +67,16 @@ export async function mpiRoutes(app: FastifyInstance, options: MpiRoutesOptions)
     return service.listReviews(c, { status, count: intParam(request.query._count, '_count', 50, 500), offset: intParam(request.query._offset, '_offset', 0, 1e9) });
   });
 
+  app.get<{ Params: { id: string } }>('/mpi/reviews/:id', async (request) => {
+    const c = await steward(request);
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || id < 1) outcomes.fail('review id must be a positive integer', 'id');
+    const item = await service.getReview(c, id);
+    // Outside the steward's scope reads as absent (no hint that the pair exists).
+    if (!item) throw new OperationOutcomeError(outcomes.notFoundOutcome(`review pair ${id} not found`));
+    return item;
+  });
+
   app.post<{ Params: { id: string; decision: string } }>('/mpi/reviews/:id/:decision', async (request) => {
     const c = await steward(request);
     const id = Number(request.params.id);

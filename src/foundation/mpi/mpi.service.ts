@@ -117,6 +117,11 @@ export class MpiService {
     return admin.listReviews(this.options.db, { ...q, scope: steward.context.access?.readable });
   }
 
+  /** One review pair by id (any status), or null when there is none or a Patient of it is outside the steward's scope. */
+  async getReview(steward: Steward, id: number) {
+    return admin.getReview(this.options.db, id, steward.context.access?.readable);
+  }
+
   private async inScope(ex: Executor, steward: Steward, patientIds: readonly string[]): Promise<void> {
     if (!steward.context.access) return;
     const ok = await admin.readablePatients(ex, patientIds, steward.context.access.readable);

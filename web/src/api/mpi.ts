@@ -6,6 +6,7 @@
  */
 import type { Patient, Person } from '@medplum/fhirtypes';
 import { api, queryString } from './client';
+import { ApiError } from './errors';
 import { displayName, identifierValue, pinyinName, RESIDENT_ID_SYSTEM } from './fhir-codes';
 import type { ReviewItem, ReviewStatus } from '../../../src/foundation/mpi/mpi-admin.repository';
 
@@ -38,20 +39,14 @@ export function listReviews(q: { status: ReviewStatus; page: number; pageSize?: 
   return api.request(`/mpi/reviews${queryString({ status: q.status, _count: size, _offset: q.page * size })}`);
 }
 
-/**
- * One pair by id. The server has no `GET /mpi/reviews/{id}`: the pair is looked up in the queue
- * of each status, 500 at a time (the server's page cap).
- */
+/** One pair by id (any status; GET /mpi/reviews/{id}), or null when the server has none in the steward's scope. */
 export async function findReview(id: number): Promise<ReviewItem | null> {
-  for (const status of REVIEW_STATUSES) {
-    for (let offset = 0; ; offset += 500) {
-      const r = await api.request<ReviewList>(`/mpi/reviews${queryString({ status, _count: 500, _offset: offset })}`);
-      const hit = r.items.find((x) => x.id === id);
-      if (hit) return hit;
-      if (r.items.length < 500 || offset + 500 >= r.total) break;
-    }
+  try {
+    return await api.request<ReviewItem>(`/mpi/reviews/${id}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
   }
-  return null;
 }
 
 /** Link: the two records are one resident (their persons are merged, the larger kept). */
