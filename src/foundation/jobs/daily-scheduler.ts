@@ -5,8 +5,9 @@
  *
  * One process, one timer: the timer is unref'd (it never keeps the process alive), a run that is still
  * going when the next time comes is not started twice (the next timer is armed only after a run ends),
- * and `stop()` clears the timer and waits for a run in progress. Several server processes each run the
- * job; the jobs using it are idempotent (see docs/scaling.md for the job-queue plan).
+ * and `stop()` clears the timer and waits for a run in progress. With a `claim` (job-claims.ts: a row
+ * per job and day in the database), several server processes on one database run the job once a day:
+ * the process whose claim lands first runs it, the others skip that day.
  */
 
 /** HH:MM, 00:00–23:59. */
@@ -31,6 +32,14 @@ export function chinaDate(t: Date): string {
   return new Date(t.getTime() + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** A once-a-day claim shared by the processes that run a job (job-claims.ts). */
+export interface DailyClaim {
+  /** True when this process may run the job for `day` (YYYY-MM-DD, UTC+8); false when another has. */
+  take(day: string): Promise<boolean>;
+  /** Records that the run of `day` ended. */
+  finish(day: string, outcome: 'ok' | 'failed'): Promise<void>;
+}
+
 export interface DailyJobOptions<T> {
   /** HH:MM in China Standard Time (UTC+8). */
   at: string;
@@ -39,6 +48,10 @@ export interface DailyJobOptions<T> {
   clock?: () => Date;
   /** Called with the job's result after each run, or with null and the error of a failed run. */
   onRun?: (result: T | null, error?: unknown) => void;
+  /** Taken before each run for the day the timer fired (UTC+8); a day another process holds is skipped. */
+  claim?: DailyClaim;
+  /** Called when a day is skipped because another process holds its claim. */
+  onSkip?: (day: string) => void;
 }
 
 export interface DailyJob {
@@ -66,13 +79,21 @@ export function startDailyJob<T>(options: DailyJobOptions<T>): DailyJob {
     if (stopped) return;
     timer = setTimeout(() => {
       running = (async () => {
+        const now = clock();
+        const day = chinaDate(now);
         let result: T;
         try {
-          result = await options.run(clock());
+          if (options.claim && !(await options.claim.take(day))) {
+            options.onSkip?.(day);
+            return;
+          }
+          result = await options.run(now);
         } catch (err) {
+          await options.claim?.finish(day, 'failed').catch(() => undefined);
           report(true, err);
           return;
         }
+        await options.claim?.finish(day, 'ok').catch(() => undefined);
         report(false, result);
       })().finally(arm);
     }, msUntil(options.at, clock()));

@@ -4,7 +4,7 @@
  * timer is the foundation's daily job (src/foundation/jobs).
  */
 import type { Database } from '../../foundation/db/index.js';
-import { chinaDate, msUntil, startDailyJob, type DailyJob } from '../../foundation/jobs/index.js';
+import { chinaDate, msUntil, startDailyJob, type DailyClaim, type DailyJob } from '../../foundation/jobs/index.js';
 import type { DiseaseList } from './diseases.js';
 import { runSurveillance, type RunResult } from './runner.js';
 
@@ -16,6 +16,9 @@ export interface SchedulerOptions {
   clock?: () => Date;
   /** Called after each run (counts only: no health data) or with the error of a failed run. */
   onRun?: (result: RunResult | null, error?: unknown) => void;
+  /** The day's claim shared with other server processes (foundation/jobs dailyRunClaim): one run a day. */
+  claim?: DailyClaim;
+  onSkip?: (day: string) => void;
 }
 
 export type Scheduler = DailyJob;
@@ -35,5 +38,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     clock,
     run: (now) => runSurveillance(options.db, { date: scheduledRunDate(now), diseases: options.diseases, clock }),
     onRun: options.onRun,
+    claim: options.claim,
+    onSkip: options.onSkip,
   });
 }
