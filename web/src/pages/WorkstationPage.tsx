@@ -12,7 +12,7 @@ import { displayName, identifierValue, pinyinName, RESIDENT_ID_SYSTEM } from '..
 import { loadDistrict } from '../api/org-units';
 import { useAuth } from '../components/AuthProvider';
 import { PatientSearchForm, usePatientSearch, useUrlParams } from '../components/PatientSearch';
-import { Empty, ErrorBox, Loading } from '../components/Status';
+import { QueryState } from '../components/Status';
 import { useI18n, type MessageKey } from '../i18n';
 import { FollowUpForm } from './workstation/FollowUpForm';
 import { RegistrySummary } from './workstation/RegistrySummary';
@@ -47,61 +47,55 @@ export function WorkstationPage() {
       {q && (
         <section aria-labelledby="results-h" className="panel">
           <h2 id="results-h">{t('ws.results')}</h2>
-          {results.isPending ? (
-            <Loading inline />
-          ) : results.error ? (
-            <ErrorBox error={results.error} onRetry={() => void results.refetch()} />
-          ) : results.data.patients.length === 0 ? (
-            <Empty text={t('ws.noResults')} />
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="patient-results">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('ws.col.name')}</th>
-                    <th scope="col">{t('ws.col.gender')}</th>
-                    <th scope="col">{t('ws.col.birthDate')}</th>
-                    <th scope="col">{t('ws.col.id')}</th>
-                    <th scope="col">{t('ws.col.address')}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t('wl.col.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {results.data.patients.map((p) => (
-                    <tr key={p.id}>
-                      <td>
-                        <Link to={`/patients/${p.id}`} data-testid="patient-link">
-                          {displayName(p.name)}
-                        </Link>{' '}
-                        <span className="muted small">{pinyinName(p.name)}</span>
-                      </td>
-                      <td>{p.gender ? t(`gender.${p.gender}` as MessageKey) : ''}</td>
-                      <td>{p.birthDate}</td>
-                      <td className="mono">{identifierValue(p.identifier, RESIDENT_ID_SYSTEM)}</td>
-                      <td>{p.address?.[0]?.text}</td>
-                      <td>
-                        <button type="button" onClick={() => openFollowUp(p.id!)} aria-label={t('wl.followUpFor', { name: displayName(p.name) })}>
-                          {t('wl.followUp')}
-                        </button>
-                      </td>
+          <QueryState query={results} isEmpty={(d) => d.patients.length === 0} emptyText={t('ws.noResults')}>
+            {(d) => (
+              <div className="table-wrap">
+                <table className="table" data-testid="patient-results">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('ws.col.name')}</th>
+                      <th scope="col">{t('ws.col.gender')}</th>
+                      <th scope="col">{t('ws.col.birthDate')}</th>
+                      <th scope="col">{t('ws.col.id')}</th>
+                      <th scope="col">{t('ws.col.address')}</th>
+                      <th scope="col">
+                        <span className="visually-hidden">{t('wl.col.actions')}</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-              {results.data.more && <p className="muted small">{t('common.more', { n: '20+' })}</p>}
-            </div>
-          )}
+                  </thead>
+                  <tbody>
+                    {d.patients.map((p) => (
+                      <tr key={p.id}>
+                        <td>
+                          <Link to={`/patients/${p.id}`} data-testid="patient-link">
+                            {displayName(p.name)}
+                          </Link>{' '}
+                          <span className="muted small">{pinyinName(p.name)}</span>
+                        </td>
+                        <td>{p.gender ? t(`gender.${p.gender}` as MessageKey) : ''}</td>
+                        <td>{p.birthDate}</td>
+                        <td className="mono">{identifierValue(p.identifier, RESIDENT_ID_SYSTEM)}</td>
+                        <td>{p.address?.[0]?.text}</td>
+                        <td>
+                          <button type="button" onClick={() => openFollowUp(p.id!)} aria-label={t('wl.followUpFor', { name: displayName(p.name) })}>
+                            {t('wl.followUp')}
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {d.more && <p className="muted small">{t('common.more', { n: '20+' })}</p>}
+              </div>
+            )}
+          </QueryState>
         </section>
       )}
       {saved && (
         <div className="success-box" role="status" data-testid="follow-up-saved">
           {t('fu.saved', { name: saved.name })}{' '}
           {saved.result.registry.map((r) => (
-            <span key={r.condition}>
-              {t('fu.savedStatus', { condition: t(`cond.${r.condition}` as MessageKey), status: t(`status.${r.status}` as MessageKey), next: r.nextDue ?? '—' })}{' '}
-            </span>
+            <span key={r.condition}>{t('fu.savedStatus', { condition: t(`cond.${r.condition}` as MessageKey), status: t(`status.${r.status}` as MessageKey), next: r.nextDue ?? '—' })} </span>
           ))}
         </div>
       )}

@@ -12,7 +12,7 @@ import { displayName, identifierValue, RESIDENT_ID_SYSTEM } from '../../api/fhir
 import { loadDistrict } from '../../api/org-units';
 import { useAuth } from '../../components/AuthProvider';
 import { PatientSearchForm, usePatientSearch, useUrlParams } from '../../components/PatientSearch';
-import { Empty, ErrorBox, Loading } from '../../components/Status';
+import { Empty, ErrorBox, Loading, QueryState } from '../../components/Status';
 import { useI18n } from '../../i18n';
 import '../workstation/workstation.css';
 import { PatientPrescriptions } from './PatientPrescriptions';
@@ -65,33 +65,26 @@ export function DispensePage() {
       <div className="dispense-grid">
         <div>
           <PatientSearchForm inputId="dispense-q" label={t('dsp.searchLabel')} testId="dispense-search" className="search-form panel">
-            {q &&
-              (results.isPending ? (
-                <Loading inline />
-              ) : results.error ? (
-                <ErrorBox error={results.error} onRetry={() => void results.refetch()} />
-              ) : results.data.patients.length === 0 ? (
-                <Empty text={t('ws.noResults')} />
-              ) : (
-                <ul className="plain-list" data-testid="dispense-results">
-                  {results.data.patients.map((p) => (
-                    <li key={p.id}>
-                      <button type="button" className="link-button" onClick={() => update({ patient: p.id! })} aria-pressed={patient === p.id} data-testid="dispense-pick">
-                        {displayName(p.name)}
-                      </button>{' '}
-                      <span className="muted small">
-                        {p.birthDate} · <span className="mono">{identifierValue(p.identifier, RESIDENT_ID_SYSTEM)}</span>
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              ))}
+            {q && (
+              <QueryState query={results} isEmpty={(d) => d.patients.length === 0} emptyText={t('ws.noResults')}>
+                {(d) => (
+                  <ul className="plain-list" data-testid="dispense-results">
+                    {d.patients.map((p) => (
+                      <li key={p.id}>
+                        <button type="button" className="link-button" onClick={() => update({ patient: p.id! })} aria-pressed={patient === p.id} data-testid="dispense-pick">
+                          {displayName(p.name)}
+                        </button>{' '}
+                        <span className="muted small">
+                          {p.birthDate} · <span className="mono">{identifierValue(p.identifier, RESIDENT_ID_SYSTEM)}</span>
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </QueryState>
+            )}
           </PatientSearchForm>
-          {patient ? (
-            <PatientPrescriptions key={patient} patient={patient} facility={facility} />
-          ) : (
-            <p className="muted">{t('dsp.pickPatient')}</p>
-          )}
+          {patient ? <PatientPrescriptions key={patient} patient={patient} facility={facility} /> : <p className="muted">{t('dsp.pickPatient')}</p>}
           <RefillsDue onPick={(id) => update({ patient: id })} />
         </div>
         <StockPanel facility={facility} />
@@ -110,48 +103,44 @@ function RefillsDue({ onPick }: { onPick: (patient: string) => void }) {
     <section className="panel" aria-labelledby="refills-h" data-testid="refills-due">
       <h2 id="refills-h">{t('dsp.refills')}</h2>
       <p className="muted small">{t('dsp.refillsHint')}</p>
-      {due.isPending ? (
-        <Loading inline />
-      ) : due.error ? (
-        <ErrorBox error={due.error} onRetry={() => void due.refetch()} />
-      ) : due.data.rows.length === 0 ? (
-        <Empty text={t('dsp.noRefills')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('ws.col.name')}</th>
-                <th scope="col">{t('dsp.col.drug')}</th>
-                <th scope="col">{t('dsp.col.due')}</th>
-                <th scope="col">{t('dsp.col.fills')}</th>
-                <th scope="col">{t('dsp.col.kind')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {due.data.rows.map((r) => {
-                const p = names.data?.get(r.resident);
-                return (
-                  <tr key={r.prescription} data-testid="refill-row" data-patient={r.resident}>
-                    <td>
-                      <button type="button" className="link-button" onClick={() => onPick(r.resident)}>
-                        {p ? displayName(p.name) : r.resident.slice(0, 8)}
-                      </button>
-                    </td>
-                    <td>{drugName(r.drug)}</td>
-                    <td className="nowrap">{r.due}</td>
-                    <td className="num">
-                      {r.fills} / {r.fillsAllowed}
-                    </td>
-                    <td>{r.kind === 'refill' ? t('dsp.kind.refill') : t('dsp.kind.renewal')}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {due.data.total > due.data.rows.length && <p className="muted small">{t('common.more', { n: due.data.total - due.data.rows.length })}</p>}
-        </div>
-      )}
+      <QueryState query={due} isEmpty={(d) => d.rows.length === 0} emptyText={t('dsp.noRefills')}>
+        {(d) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('ws.col.name')}</th>
+                  <th scope="col">{t('dsp.col.drug')}</th>
+                  <th scope="col">{t('dsp.col.due')}</th>
+                  <th scope="col">{t('dsp.col.fills')}</th>
+                  <th scope="col">{t('dsp.col.kind')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.rows.map((r) => {
+                  const p = names.data?.get(r.resident);
+                  return (
+                    <tr key={r.prescription} data-testid="refill-row" data-patient={r.resident}>
+                      <td>
+                        <button type="button" className="link-button" onClick={() => onPick(r.resident)}>
+                          {p ? displayName(p.name) : r.resident.slice(0, 8)}
+                        </button>
+                      </td>
+                      <td>{drugName(r.drug)}</td>
+                      <td className="nowrap">{r.due}</td>
+                      <td className="num">
+                        {r.fills} / {r.fillsAllowed}
+                      </td>
+                      <td>{r.kind === 'refill' ? t('dsp.kind.refill') : t('dsp.kind.renewal')}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            {d.total > d.rows.length && <p className="muted small">{t('common.more', { n: d.total - d.rows.length })}</p>}
+          </div>
+        )}
+      </QueryState>
     </section>
   );
 }
@@ -165,33 +154,31 @@ function StockPanel({ facility }: { facility: string }) {
       <h2 id="stock-h">{t('dsp.stock')}</h2>
       {!facility ? (
         <Empty text={t('dsp.noFacility')} />
-      ) : s.isPending ? (
-        <Loading inline />
-      ) : s.error ? (
-        <ErrorBox error={s.error} onRetry={() => void s.refetch()} />
-      ) : s.data.rows.length === 0 ? (
-        <Empty text={t('dsp.noStock')} />
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('dsp.col.drug')}</th>
-              <th scope="col" className="num">
-                {t('dsp.col.quantity')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.data.rows.map((r) => (
-              <tr key={r.drug} data-testid="stock-row" data-drug={r.drug}>
-                <td>{drugName(r.drug)}</td>
-                <td className="num" data-testid={`stock-${r.drug}`}>
-                  {n(r.quantity)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <QueryState query={s} isEmpty={(d) => d.rows.length === 0} emptyText={t('dsp.noStock')}>
+          {(d) => (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('dsp.col.drug')}</th>
+                  <th scope="col" className="num">
+                    {t('dsp.col.quantity')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.rows.map((r) => (
+                  <tr key={r.drug} data-testid="stock-row" data-drug={r.drug}>
+                    <td>{drugName(r.drug)}</td>
+                    <td className="num" data-testid={`stock-${r.drug}`}>
+                      {n(r.quantity)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
       )}
       <p className="muted small">{t('dsp.stockHint')}</p>
     </section>

@@ -11,7 +11,7 @@ import { activePrescriptions, dispense, type DispenseResult, type PrescriptionVi
 import { api } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { displayName } from '../../api/fhir-codes';
-import { Empty, ErrorBox, Loading } from '../../components/Status';
+import { ErrorBox, QueryState } from '../../components/Status';
 import { useI18n } from '../../i18n';
 import { parseNumber } from '../workstation/follow-up-validation';
 import { useDrugName } from './useDrugName';
@@ -40,18 +40,16 @@ export function PatientPrescriptions({ patient, facility }: { patient: string; f
       )}
       {person.error ? (
         <ErrorBox error={person.error} onRetry={() => void person.refetch()} />
-      ) : rx.isPending ? (
-        <Loading inline />
-      ) : rx.error ? (
-        <ErrorBox error={rx.error} onRetry={() => void rx.refetch()} />
-      ) : rx.data.length === 0 ? (
-        <Empty text={t('dsp.noPrescriptions')} />
       ) : (
-        <ul className="rx-list">
-          {rx.data.map((p) => (
-            <Prescription key={p.request.id} view={p} facility={facility} onDone={setDone} />
-          ))}
-        </ul>
+        <QueryState query={rx} isEmpty={(d) => d.length === 0} emptyText={t('dsp.noPrescriptions')}>
+          {(d) => (
+            <ul className="rx-list">
+              {d.map((p) => (
+                <Prescription key={p.request.id} view={p} facility={facility} onDone={setDone} />
+              ))}
+            </ul>
+          )}
+        </QueryState>
       )}
     </section>
   );
@@ -131,7 +129,15 @@ function Prescription({ view, facility, onDone }: { view: PrescriptionView; faci
         <form className="inline-form" onSubmit={submit} noValidate aria-label={t('dsp.formLabel', { drug: drugName(atc) })}>
           <label>
             {t('dsp.quantity')}
-            <input value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="numeric" size={6} aria-invalid={!!errors.quantity} aria-describedby={described('quantity')} data-testid="dispense-quantity" />
+            <input
+              value={quantity}
+              onChange={(e) => setQuantity(e.target.value)}
+              inputMode="numeric"
+              size={6}
+              aria-invalid={!!errors.quantity}
+              aria-describedby={described('quantity')}
+              data-testid="dispense-quantity"
+            />
             {err('quantity')}
           </label>
           <label>

@@ -8,7 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { displayName, refId } from '../../api/fhir-codes';
 import { mergedInto, pairFields, patientsById, person, personHistory, unmergePatient, unmergePerson } from '../../api/mpi';
-import { Empty, ErrorBox, Loading } from '../../components/Status';
+import { Empty, ErrorBox, Loading, QueryState } from '../../components/Status';
 import { useI18n, type MessageKey } from '../../i18n';
 
 const ACTIONS = ['auto-link', 'auto-relink', 'unlink', 'merge', 'unmerge', 'batch-relink'];
@@ -116,29 +116,30 @@ export function PersonPage() {
       </section>
       <section className="panel" aria-labelledby="mpi-history-h">
         <h2 id="mpi-history-h">{t('mpi.history')}</h2>
-        {history.isPending ? (
-          <Loading inline />
-        ) : history.error ? (
-          <ErrorBox error={history.error} />
-        ) : history.data.events.length === 0 ? (
-          <Empty />
-        ) : (
-          <ul className="history" data-testid="mpi-history">
-            {[...history.data.events].reverse().map((e) => (
-              <li key={e.id} data-testid="mpi-history-event" data-action={e.action}>
-                <strong>{ACTIONS.includes(e.action) ? t(`mpi.action.${e.action}` as MessageKey) : e.action}</strong> · {e.recorded.slice(0, 16).replace('T', ' ')} · {e.actor}
-                {e.patient && <span className="mono small"> · {t('mpi.patient')} {e.patient}</span>}
-                {e.from && e.to && (
-                  <span className="mono small">
-                    {' '}
-                    · {e.from} → {e.to}
-                  </span>
-                )}
-                {e.detail && <span className="history-note">{e.detail}</span>}
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryState query={history} isEmpty={(d) => d.events.length === 0}>
+          {(d) => (
+            <ul className="history" data-testid="mpi-history">
+              {[...d.events].reverse().map((e) => (
+                <li key={e.id} data-testid="mpi-history-event" data-action={e.action}>
+                  <strong>{ACTIONS.includes(e.action) ? t(`mpi.action.${e.action}` as MessageKey) : e.action}</strong> · {e.recorded.slice(0, 16).replace('T', ' ')} · {e.actor}
+                  {e.patient && (
+                    <span className="mono small">
+                      {' '}
+                      · {t('mpi.patient')} {e.patient}
+                    </span>
+                  )}
+                  {e.from && e.to && (
+                    <span className="mono small">
+                      {' '}
+                      · {e.from} → {e.to}
+                    </span>
+                  )}
+                  {e.detail && <span className="history-note">{e.detail}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryState>
       </section>
     </div>
   );
