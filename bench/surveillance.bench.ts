@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { mulberry32 } from '../src/foundation/random.js';
@@ -99,16 +99,22 @@ interface Method {
 
 const daily = (y: number[]) => ({ observed: y, frequency: 365 as const });
 const weekly = (y: number[]) => ({ observed: y, frequency: 52 as const });
-const dRange = (y: number[]) => ({ start: FROM_DAY, end: y.length - 1 });
-const wRange = (y: number[]) => ({ start: FROM_WEEK, end: y.length - 1 });
+/**
+ * Back-test (default): the last two years of every series. Operational: what the platform's scheduled
+ * daily run does (docs/surveillance.md): the last period only, glrnb and cusum charting the last year.
+ */
+const mode = { operational: false };
+const dRange = (y: number[]) => ({ start: mode.operational ? y.length - 1 : FROM_DAY, end: y.length - 1 });
+const wRange = (y: number[]) => ({ start: mode.operational ? y.length - 1 : FROM_WEEK, end: y.length - 1 });
+const chartRange = (y: number[]) => ({ start: mode.operational ? y.length - 365 : FROM_DAY, end: y.length - 1 });
 
 /** The detectors and settings timed (the last two years of each series evaluated). */
 const METHODS: Method[] = [
   { name: 'ears-c1', weekly: false, r: 'earsC1', run: (y) => earsC(daily(y), { method: 'C1', range: dRange(y) }) },
   { name: 'ears-c2', weekly: false, r: 'earsC2', run: (y) => earsC(daily(y), { method: 'C2', range: dRange(y) }) },
   { name: 'ears-c3', weekly: false, r: 'earsC3', run: (y) => earsC(daily(y), { method: 'C3', range: dRange(y) }) },
-  { name: 'cusum', weekly: false, r: 'cusum', run: (y) => cusum(daily(y), { range: dRange(y) }) },
-  { name: 'glrnb', weekly: false, r: 'glrnb', run: (y) => glrnb(daily(y), { range: dRange(y) }) },
+  { name: 'cusum', weekly: false, r: 'cusum', run: (y) => cusum(daily(y), { range: chartRange(y) }) },
+  { name: 'glrnb', weekly: false, r: 'glrnb', run: (y) => glrnb(daily(y), { range: chartRange(y) }) },
   { name: 'mpm', weekly: false, run: (y) => cidarsMpm(daily(y), { range: dRange(y) }) },
   { name: 'ewma', weekly: false, run: (y) => essenceEwma(daily(y), { range: dRange(y) }) },
   { name: 'regression', weekly: false, run: (y) => essenceRegression(daily(y), { startWeekday: 2, range: dRange(y) }) },
@@ -212,6 +218,7 @@ async function main(): Promise<void> {
   const workers = Number(arg('workers', '2'));
   const nR = Number(arg('r-series', '40'));
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}`);
+  console.log(`load average (1, 5, 15 min) at the start: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`);
   console.log(`series: ${DISEASES} diseases × ${UNITS} units × ${DAYS} days (seed ${SEED}); evaluated: days ${FROM_DAY}–${DAYS - 1}, weeks ${FROM_WEEK}–end`);
   const s = generate(SEED);
   const w = weeklyOf(s);
@@ -219,6 +226,9 @@ async function main(): Promise<void> {
   const n = s.length;
   const seq = runAll(s, w, 0, n);
   process.stderr.write('sequential run done\n');
+  mode.operational = true;
+  const operational = runAll(s, w, 0, n).seconds;
+  mode.operational = false;
   const scanSeconds = runScans(s);
   const total = seq.seconds.reduce((a, b) => a + b, 0) + scanSeconds;
 
@@ -260,7 +270,14 @@ async function main(): Promise<void> {
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(line(head));
   for (const x of rows) console.log(line(x));
+  console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`);
   console.log(`all methods, 1 core (sum): ${total.toFixed(2)} s; ${workers} worker threads (series split, scans excluded): ${parallel.toFixed(2)} s wall`);
+  const opTotal = operational.reduce((a, b) => a + b, 0);
+  console.log(
+    `scheduled daily run (last period of each series; glrnb, cusum: chart over the last year), ${n} series × ${METHODS.length} methods: ${opTotal.toFixed(2)} CPU s (` +
+      METHODS.map((m, i) => `${m.name} ${operational[i].toFixed(3)}`).join(', ') +
+      ')',
+  );
   console.log(`noufaily on daily data (b = 3): ${noufailyDailyMs.toFixed(2)} ms per day evaluated (${days} days on ${sample.length} series)`);
   const md = arg('markdown', '');
   if (md) writeFileSync(md, [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n') + '\n');

@@ -27,34 +27,48 @@ export interface RegressionRow extends EssenceRow {
   readonly adjustedRSquared: number;
 }
 
-/** Ordinary least squares by the normal equations with partial pivoting; aliased columns get 0. */
-function ols(x: readonly number[][], y: readonly number[]): number[] {
-  const p = x[0].length;
-  const a = Array.from({ length: p }, (_, r) => {
-    const row = new Array<number>(p + 1).fill(0);
-    for (let i = 0; i < x.length; i++) {
-      for (let c = 0; c < p; c++) row[c] += x[i][r] * x[i][c];
-      row[p] += x[i][r] * y[i];
-    }
+/**
+ * (X'X)⁻¹ of the regression design for a baseline of n days whose first day is ISO weekday `first`:
+ * rows (1, t, [d = Mon], …, [d = Sat]), t = 1…n. It depends only on (n, first), so it is computed once
+ * per pair (Gauss–Jordan with partial pivoting) and each day's fit is (X'X)⁻¹X'y, O(n) instead of
+ * building and eliminating the normal equations again. With n ≥ 11 every weekday occurs, so X has
+ * full rank (8).
+ */
+function designInverse(n: number, first: number): number[][] {
+  const p = 8;
+  const a: number[][] = Array.from({ length: p }, (_, r) => {
+    const row = new Array<number>(2 * p).fill(0);
+    row[p + r] = 1;
     return row;
   });
-  const beta = new Array<number>(p).fill(0);
-  const pivots: number[] = [];
-  for (let c = 0, r = 0; c < p && r < p; c++) {
-    let best = r;
-    for (let k = r + 1; k < p; k++) if (Math.abs(a[k][c]) > Math.abs(a[best][c])) best = k;
-    if (Math.abs(a[best][c]) < 1e-10 * (1 + Math.abs(a[c][c]))) continue;
-    [a[r], a[best]] = [a[best], a[r]];
-    for (let k = 0; k < p; k++) {
-      if (k === r) continue;
-      const f = a[k][c] / a[r][c];
-      for (let m = c; m <= p; m++) a[k][m] -= f * a[r][m];
-    }
-    pivots.push(c);
-    r++;
+  for (let k = 0; k < n; k++) {
+    const d = weekday(first, k);
+    const cols = d < 7 ? [0, 1, d + 1] : [0, 1];
+    const vals = d < 7 ? [1, k + 1, 1] : [1, k + 1];
+    for (let u = 0; u < cols.length; u++) for (let v = 0; v < cols.length; v++) a[cols[u]][cols[v]] += vals[u] * vals[v];
   }
-  pivots.forEach((c, r) => (beta[c] = a[r][p] / a[r][c]));
-  return beta;
+  for (let c = 0; c < p; c++) {
+    let best = c;
+    for (let k = c + 1; k < p; k++) if (Math.abs(a[k][c]) > Math.abs(a[best][c])) best = k;
+    [a[c], a[best]] = [a[best], a[c]];
+    const piv = a[c][c];
+    for (let m = 0; m < 2 * p; m++) a[c][m] /= piv;
+    for (let k = 0; k < p; k++) {
+      if (k === c) continue;
+      const f = a[k][c];
+      if (f !== 0) for (let m = 0; m < 2 * p; m++) a[k][m] -= f * a[c][m];
+    }
+  }
+  return a.map((row) => row.slice(p));
+}
+
+/** Cache of {@link designInverse} by (n, first weekday): at most B − 10 lengths × 7 weekdays. */
+const inverses = new Map<number, number[][]>();
+function cachedInverse(n: number, first: number): number[][] {
+  const key = n * 8 + first;
+  let inv = inverses.get(key);
+  if (!inv) inverses.set(key, (inv = designInverse(n, first)));
+  return inv;
 }
 
 /** ISO weekday (1–7) of period i of a daily series whose first day is `startWeekday`. */
@@ -98,19 +112,31 @@ export function essenceRegressionDetails(
   for (let i = range.start; i <= range.end; i++) {
     const n = Math.min(B, i - g);
     const from = i - g - n;
-    const x: number[][] = [];
-    const yb: number[] = [];
+    const first = weekday(startWeekday, from);
+    // X'y over the baseline: columns intercept, time, Monday…Saturday (Sunday is the reference day).
+    const xty = new Array<number>(8).fill(0);
     for (let k = 0; k < n; k++) {
-      const d = weekday(startWeekday, from + k);
-      // Columns: intercept, time, Monday…Saturday indicators (Sunday is the reference day).
-      x.push([1, k + 1, ...[1, 2, 3, 4, 5, 6].map((day) => (d === day ? 1 : 0))]);
-      yb.push(y[from + k]);
+      const v = y[from + k];
+      const d = weekday(first, k);
+      xty[0] += v;
+      xty[1] += (k + 1) * v;
+      if (d < 7) xty[d + 1] += v;
     }
-    const beta = ols(x, yb);
-    const fitted = x.map((row) => row.reduce((s, v, j) => s + v * beta[j], 0));
-    const rss = yb.reduce((s, v, k) => s + (v - fitted[k]) ** 2, 0);
-    const fMean = fitted.reduce((s, v) => s + v, 0) / n;
-    const mss = fitted.reduce((s, v) => s + (v - fMean) ** 2, 0);
+    const inv = cachedInverse(n, first);
+    const beta = new Array<number>(8).fill(0);
+    for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) beta[r] += inv[r][c] * xty[c];
+    let rss = 0;
+    let fSum = 0;
+    const fitted = new Array<number>(n).fill(0);
+    for (let k = 0; k < n; k++) {
+      const d = weekday(first, k);
+      fitted[k] = beta[0] + (k + 1) * beta[1] + (d < 7 ? beta[d + 1] : 0);
+      rss += (y[from + k] - fitted[k]) ** 2;
+      fSum += fitted[k];
+    }
+    const fMean = fSum / n;
+    let mss = 0;
+    for (let k = 0; k < n; k++) mss += (fitted[k] - fMean) ** 2;
     const df = n - 8;
     const r2 = mss / (rss + mss);
     const r2adj = 1 - (1 - r2) * ((n - 1) / df);

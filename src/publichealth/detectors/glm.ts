@@ -5,8 +5,12 @@
  *
  * Conventions follow R's `glm()` as documented in `?glm` / `?glm.control`: start at μ = y + 0.1,
  * stop when |dev − dev_old| / (|dev| + 0.1) < 1e-8 or after 25 iterations, rank-deficient columns
- * are detected by a QR decomposition with tolerance 1e-11 and reported as aliased.
+ * are detected by a QR decomposition with tolerance 1e-11 and reported as aliased (the QR is the
+ * fallback; well-conditioned designs are solved by the normal equations, see fitPoissonGlm).
  */
+
+import { CholeskyWls, sparseRows, type SparseRows } from './glm-cholesky.js';
+import { applyQt, backSolve, householderQr, unscaledCovariance, type Qr } from './glm-qr.js';
 
 export { qnorm, qnbinom, qpois, pnbinom, ppois, ptTwoSided } from './glm-distributions.js';
 
@@ -55,106 +59,9 @@ export interface PoissonGlmFit {
 
 const DEFAULT_CONTROL: GlmControl = { epsilon: 1e-8, maxit: 25 };
 const DBL_EPSILON = 2.220446049250313e-16;
-
-/** Householder QR of the n × p matrix `a` (column-major copy), with R's limited pivoting (`dqrdc2`). */
-interface Qr {
-  qr: number[][]; // columns, overwritten by R (upper part) and Householder vectors (lower part)
-  qraux: number[];
-  /** First component of each Householder vector (the diagonal slot holds R's diagonal). */
-  v1: number[];
-  pivot: number[];
-  rank: number;
-}
-
-function householderQr(cols: number[][], n: number, tol: number): Qr {
-  const p = cols.length;
-  const pivot = cols.map((_, j) => j);
-  const orig = cols.map((c) => {
-    let ss = 0;
-    for (let i = 0; i < n; i++) ss += c[i] * c[i];
-    return Math.sqrt(ss);
-  });
-  const qraux = new Array<number>(p).fill(0);
-  const v1s = new Array<number>(p).fill(0);
-  let rank = p;
-  let k = 0;
-  while (k < Math.min(rank, n)) {
-    const c = cols[k];
-    let norm = 0;
-    for (let i = k; i < n; i++) norm += c[i] * c[i];
-    norm = Math.sqrt(norm);
-    // A column whose remaining norm is negligible relative to its original norm is moved to the end.
-    if (norm < tol * (orig[pivot[k]] || 1) || norm === 0) {
-      cols.push(cols.splice(k, 1)[0]);
-      pivot.push(pivot.splice(k, 1)[0]);
-      rank--;
-      continue;
-    }
-    const alpha = c[k] > 0 ? -norm : norm;
-    // v = x − αe₁, stored in place; H = I − 2vv'/v'v.
-    c[k] -= alpha;
-    let vtv = 0;
-    for (let i = k; i < n; i++) vtv += c[i] * c[i];
-    for (let j = k + 1; j < p; j++) {
-      const cj = cols[j];
-      let s = 0;
-      for (let i = k; i < n; i++) s += c[i] * cj[i];
-      const f = (2 * s) / vtv;
-      for (let i = k; i < n; i++) cj[i] -= f * c[i];
-    }
-    qraux[k] = vtv;
-    // Keep v below the diagonal; the diagonal of R is α, v's first component goes to v1.
-    v1s[k] = c[k];
-    c[k] = alpha;
-    k++;
-  }
-  return { qr: cols, qraux, v1: v1s, pivot, rank: Math.min(rank, n) };
-}
-
-// Apply Q' (the Householder reflections in order) to vector z.
-function applyQt(qr: Qr, z: number[], n: number): void {
-  for (let k = 0; k < qr.rank; k++) {
-    const c = qr.qr[k];
-    const v1 = qr.v1[k];
-    let s = v1 * z[k];
-    for (let i = k + 1; i < n; i++) s += c[i] * z[i];
-    const f = (2 * s) / qr.qraux[k];
-    z[k] -= f * v1;
-    for (let i = k + 1; i < n; i++) z[i] -= f * c[i];
-  }
-}
-
-// Solve R b = rhs (upper-triangular, first `rank` columns).
-function backSolve(qr: Qr, rhs: number[]): number[] {
-  const r = qr.rank;
-  const b = new Array<number>(r).fill(0);
-  for (let i = r - 1; i >= 0; i--) {
-    let s = rhs[i];
-    for (let j = i + 1; j < r; j++) s -= qr.qr[j][i] * b[j];
-    b[i] = s / qr.qr[i][i];
-  }
-  return b;
-}
-
-// (R'R)⁻¹ = R⁻¹R⁻ᵀ for the leading rank × rank block.
-function unscaledCovariance(qr: Qr): number[][] {
-  const r = qr.rank;
-  const rinv: number[][] = Array.from({ length: r }, () => new Array<number>(r).fill(0));
-  for (let j = 0; j < r; j++) {
-    const e = new Array<number>(r).fill(0);
-    e[j] = 1;
-    const col = backSolve(qr, e);
-    for (let i = 0; i < r; i++) rinv[i][j] = col[i];
-  }
-  const cov: number[][] = Array.from({ length: r }, () => new Array<number>(r).fill(0));
-  for (let i = 0; i < r; i++)
-    for (let j = 0; j < r; j++) {
-      let s = 0;
-      for (let k = Math.max(i, j); k < r; k++) s += rinv[i][k] * rinv[j][k];
-      cov[i][j] = s;
-    }
-  return cov;
-}
+const LOG_DBL_EPSILON = Math.log(DBL_EPSILON);
+/** Smallest pivot of the equilibrated X'WX accepted by the Cholesky path (condition number ≲ 1e10). */
+const CHOLESKY_PIVOT_TOLERANCE = 1e-10;
 
 /** Poisson deviance 2 Σ wᵢ [yᵢ log(yᵢ/μᵢ) − (yᵢ − μᵢ)] (McCullagh & Nelder 1989, Table 2.1). */
 export function poissonDeviance(y: readonly number[], mu: readonly number[], weights?: readonly number[]): number {
@@ -167,61 +74,135 @@ export function poissonDeviance(y: readonly number[], mu: readonly number[], wei
   return dev;
 }
 
+/** Weighted least squares for one IRLS step; `rank`, `aliased` and `covUnscaled` refer to the last solve. */
+interface WlsSolver {
+  /** β (0 where aliased) for rows `good` (w, z indexed like `good`); null: this solver cannot, use another. */
+  solve(good: readonly number[], w: readonly number[], z: readonly number[]): number[] | null;
+  readonly rank: number;
+  readonly aliased: boolean[];
+  /** (X'WX)⁻¹, p × p, zero rows and columns for aliased coefficients. */
+  covUnscaled(): number[][];
+}
+
+// Householder QR of √W X with R's pivoting and tolerance 1e-11 (as glm.fit), aliased columns dropped.
+class QrWls implements WlsSolver {
+  rank = 0;
+  aliased: boolean[] = [];
+  private qr: Qr | undefined;
+
+  constructor(
+    private readonly x: readonly (readonly number[])[],
+    private readonly p: number,
+  ) {}
+
+  solve(good: readonly number[], w: readonly number[], z: readonly number[]): number[] {
+    const { x, p } = this;
+    const ng = good.length;
+    const cols: number[][] = [];
+    for (let j = 0; j < p; j++) cols.push(new Array<number>(ng).fill(0));
+    const zq = new Array<number>(ng).fill(0);
+    for (let r = 0; r < ng; r++) {
+      const sw = Math.sqrt(w[r]);
+      const row = x[good[r]];
+      for (let j = 0; j < p; j++) cols[j][r] = row[j] * sw;
+      zq[r] = z[r] * sw;
+    }
+    const qr = householderQr(cols, ng, 1e-11);
+    applyQt(qr, zq, ng);
+    const coef = backSolve(qr, zq);
+    const beta = new Array<number>(p).fill(0);
+    this.aliased = new Array<boolean>(p).fill(true);
+    for (let k = 0; k < qr.rank; k++) {
+      beta[qr.pivot[k]] = coef[k];
+      this.aliased[qr.pivot[k]] = false;
+    }
+    this.qr = qr;
+    this.rank = qr.rank;
+    return beta;
+  }
+
+  covUnscaled(): number[][] {
+    const qr = this.qr as Qr;
+    const covRank = unscaledCovariance(qr);
+    const cov: number[][] = Array.from({ length: this.p }, () => new Array<number>(this.p).fill(0));
+    for (let a = 0; a < qr.rank; a++) for (let b = 0; b < qr.rank; b++) cov[qr.pivot[a]][qr.pivot[b]] = covRank[a][b];
+    return cov;
+  }
+}
+
 /**
  * Fit a Poisson GLM with log link by IRLS. The quasi-Poisson fit has the same estimates; its
- * dispersion comes from {@link pearsonDispersion}.
+ * dispersion comes from {@link pearsonDispersion}. Each step solves the weighted least squares by
+ * the normal equations (Cholesky, glm-cholesky.ts) when they are well conditioned, else the whole
+ * fit is done with the Householder QR and R's pivoting (glm-qr.ts): the two agree to rounding
+ * (≈ 1e-13 relative on the R fixtures) where both apply.
  */
 export function fitPoissonGlm(data: GlmData, control: Partial<GlmControl> = {}): PoissonGlmFit {
-  const { epsilon, maxit } = { ...DEFAULT_CONTROL, ...control };
-  const { x, y } = data;
+  const ctl = { ...DEFAULT_CONTROL, ...control };
+  const p = data.y.length > 0 ? data.x[0].length : 0;
+  const rows = sparseRows(data.x, p);
+  return irls(data, ctl, rows, new CholeskyWls(rows, p, CHOLESKY_PIVOT_TOLERANCE)) ?? (irls(data, ctl, rows, new QrWls(data.x, p)) as PoissonGlmFit);
+}
+
+// The IRLS loop (McCullagh & Nelder 1989, §2.5), as R's glm.fit; null when the solver gives up.
+function irls(data: GlmData, control: GlmControl, xs: SparseRows, solver: WlsSolver): PoissonGlmFit | null {
+  const { epsilon, maxit } = control;
+  const { y } = data;
   const n = y.length;
-  const p = n > 0 ? x[0].length : 0;
   const prior = data.weights ?? new Array<number>(n).fill(1);
-  const offset = data.offset ?? new Array<number>(n).fill(0);
+  const offset = data.offset;
   const good: number[] = [];
   for (let i = 0; i < n; i++) if (prior[i] > 0) good.push(i);
   const ng = good.length;
+  const { start, col, val } = xs;
 
   // R's poisson()$initialize: μ = y + 0.1; linkinv is max(exp(η), ε).
-  let mu = y.map((v) => v + 0.1);
-  let eta = mu.map(Math.log);
+  let mu = new Array<number>(n).fill(0);
+  let eta = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    mu[i] = y[i] + 0.1;
+    eta[i] = Math.log(mu[i]);
+  }
+  // Two buffers each for μ and η, swapped every iteration (the fit allocates nothing per iteration
+  // but β): the weights of the last iteration are the μ it started from.
+  let nextMu = new Array<number>(n).fill(0);
+  let nextEta = new Array<number>(n).fill(0);
+  // y log y once per fit: the deviance of each iteration then needs no logarithm, as log μ = η
+  // wherever μ = exp(η) is not clamped at ε (same value to rounding as poissonDeviance).
+  const ylogy = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) ylogy[i] = y[i] > 0 ? y[i] * Math.log(y[i]) : 0;
   let devOld = poissonDeviance(y, mu, prior);
-  let qr: Qr | undefined;
+  let beta: number[] | undefined;
   let weightMu = mu;
-  let coef: number[] = [];
   let converged = false;
   let iter = 0;
+  const w = new Array<number>(ng).fill(0);
+  const z = new Array<number>(ng).fill(0);
   for (iter = 1; iter <= maxit; iter++) {
     weightMu = mu;
     // Working response z = η − offset + (y − μ)/μ and weight w = prior·μ (log link, V(μ) = μ).
-    // Plain loops over plain arrays: typed-array allocation and `from` with a map are slow in V8.
-    const cols: number[][] = [];
-    for (let j = 0; j < p; j++) cols.push(new Array<number>(ng).fill(0));
-    const z = new Array<number>(ng).fill(0);
     for (let r = 0; r < ng; r++) {
       const i = good[r];
-      const sw = Math.sqrt(prior[i] * mu[i]);
-      const row = x[i];
-      for (let j = 0; j < p; j++) cols[j][r] = row[j] * sw;
-      z[r] = (eta[i] - offset[i] + (y[i] - mu[i]) / mu[i]) * sw;
+      w[r] = prior[i] * mu[i];
+      z[r] = eta[i] - (offset ? offset[i] : 0) + (y[i] - mu[i]) / mu[i];
     }
-    qr = householderQr(cols, ng, 1e-11);
-    applyQt(qr, z, ng);
-    coef = backSolve(qr, z);
-    const beta = new Array<number>(p).fill(0);
-    for (let k = 0; k < qr.rank; k++) beta[qr.pivot[k]] = coef[k];
-    const nextEta = new Array<number>(n).fill(0);
-    const nextMu = new Array<number>(n).fill(0);
+    beta = solver.solve(good, w, z) ?? undefined;
+    if (!beta) return null;
     for (let i = 0; i < n; i++) {
-      const row = x[i];
-      let e = offset[i];
-      for (let j = 0; j < p; j++) e += row[j] * beta[j];
+      let e = offset ? offset[i] : 0;
+      for (let k = start[i]; k < start[i + 1]; k++) e += val[k] * beta[col[k]];
       nextEta[i] = e;
       nextMu[i] = Math.max(Math.exp(e), DBL_EPSILON);
     }
-    eta = nextEta;
-    mu = nextMu;
-    const dev = poissonDeviance(y, mu, prior);
+    [eta, nextEta] = [nextEta, eta];
+    [mu, nextMu] = [nextMu, mu];
+    // Poisson deviance 2 Σ wᵢ [yᵢ log yᵢ − yᵢ log μᵢ − (yᵢ − μᵢ)] (McCullagh & Nelder 1989, Table 2.1).
+    let dev = 0;
+    for (let i = 0; i < n; i++) {
+      if (prior[i] === 0) continue;
+      const logMu = mu[i] === DBL_EPSILON ? LOG_DBL_EPSILON : eta[i];
+      dev += 2 * prior[i] * (y[i] > 0 ? ylogy[i] - y[i] * logMu : 0) - 2 * prior[i] * (y[i] - mu[i]);
+    }
     if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < epsilon) {
       converged = true;
       devOld = dev;
@@ -229,39 +210,28 @@ export function fitPoissonGlm(data: GlmData, control: Partial<GlmControl> = {}):
     }
     devOld = dev;
   }
-  if (!qr) throw new Error('fitPoissonGlm: no iterations');
+  if (!beta) throw new Error('fitPoissonGlm: no iterations');
+  const { aliased, rank } = solver;
 
-  const coefficients = new Array<number>(p).fill(NaN);
-  const aliased = new Array<boolean>(p).fill(true);
-  for (let k = 0; k < qr.rank; k++) {
-    coefficients[qr.pivot[k]] = coef[k];
-    aliased[qr.pivot[k]] = false;
-  }
-  const covRank = unscaledCovariance(qr);
-  const covUnscaled: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  for (let a = 0; a < qr.rank; a++)
-    for (let b = 0; b < qr.rank; b++) covUnscaled[qr.pivot[a]][qr.pivot[b]] = covRank[a][b];
-
+  const coefficients = beta.map((b, j) => (aliased[j] ? NaN : b));
+  const covUnscaled = solver.covUnscaled();
   // Leverages from the weights of the last iteration, as R's influence() reads them from the QR.
-  // Computed on first use (O(n·rank²), as much as the QR itself): the Farrington fits need them
-  // only for the Anscombe residuals before reweighting, not for the reweighted fit.
-  const rank = qr.rank;
+  // Computed on first use: the Farrington fits need them only for the Anscombe residuals before
+  // reweighting, not for the reweighted fit.
   const finalMu = weightMu;
   let hatCache: number[] | undefined;
   const leverages = (): number[] => {
     if (hatCache) return hatCache;
     const hat = new Array<number>(n).fill(0);
-    const r = new Array<number>(rank).fill(0);
     for (const i of good) {
-      for (let a = 0; a < rank; a++) r[a] = x[i][(qr as Qr).pivot[a]];
+      // hᵢᵢ = wᵢ xᵢ'(X'WX)⁻¹xᵢ over the non-zero entries of xᵢ.
       let h = 0;
-      for (let a = 0; a < rank; a++) {
-        const ca = covRank[a];
+      for (let a = start[i]; a < start[i + 1]; a++) {
+        const ca = covUnscaled[col[a]];
         let s = 0;
-        for (let b = 0; b < rank; b++) s += ca[b] * r[b];
-        h += r[a] * s;
+        for (let b = start[i]; b < start[i + 1]; b++) s += ca[col[b]] * val[b];
+        h += val[a] * s;
       }
-      // hᵢᵢ = wᵢ xᵢ'(X'WX)⁻¹xᵢ
       hat[i] = prior[i] * finalMu[i] * h;
     }
     return (hatCache = hat);

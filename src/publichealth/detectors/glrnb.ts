@@ -7,6 +7,7 @@
  * R was used only to compare outputs.
  */
 import { fitPoissonGlm } from './glm.js';
+import { glrScanAllStarts, glrScanLowerHull } from './glr-scan.js';
 import { assertRange, defaultMonitoringRange } from './range.js';
 import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
 
@@ -61,25 +62,6 @@ export function estimateGlrMu0(series: CountSeries, range: EvaluationRange, mode
 }
 
 /**
- * Poisson log-likelihood ratio of an intercept shift κ̂ = max(0, log(A/B)) on a window with A observed
- * and B expected cases: A κ̂ − B(e^κ̂ − 1) (Höhle & Paul 2008, eq. 6, dir = "inc").
- */
-function llr(a: number, b: number): number {
-  return a > b ? a * Math.log(a / b) - (a - b) : 0;
-}
-
-/** Smallest total T > B with T log(T/B) − T + B = c (Newton from the right on a convex increasing function). */
-function totalForAlarm(b: number, c: number): number {
-  let t = Math.max(b * Math.E * Math.E, b + c + 1);
-  for (let i = 0; i < 100; i++) {
-    const next = t - (llr(t, b) - c) / Math.log(t / b);
-    if (Math.abs(next - t) <= 1e-12 * t) return next;
-    t = next;
-  }
-  return t;
-}
-
-/**
  * GLR detector for an increase of the Poisson intercept:
  * GLR(n) = max_{s ≤ k ≤ n} sup_{κ ≥ 0} Σ_{t=k}^{n} [y_t κ − μ₀,t(e^κ − 1)], alarm when GLR(n) ≥ c.ARL,
  * after which the chart restarts at n + 1 (Höhle & Paul 2008, §3; `algo.glrnb` details).
@@ -101,24 +83,17 @@ export function glrnb(series: CountSeries, options: Partial<GlrnbOptions> & { ra
   const mu0 = Array.isArray(given) ? [...(given as readonly number[])] : estimateGlrMu0(series, range, (given as GlrMu0Model | null) ?? undefined);
   if (mu0.length !== len) throw new RangeError(`glrnb: mu0 has ${mu0.length} values, the range has ${len}`);
 
-  const rows: DetectionRow[] = [];
-  let restart = 0; // offset within the range where the current chart began
-  for (let n = 0; n < len; n++) {
-    let glr = 0;
-    let cases = Infinity;
-    const yn = y[range.start + n];
-    let before = 0; // Σ y over k..n−1
-    let b = 0; // Σ μ₀ over k..n
-    for (let k = n; k >= restart; k--) {
-      if (k < n) before += y[range.start + k];
-      b += mu0[k];
-      if (ret === 'cases') cases = Math.min(cases, totalForAlarm(b, cARL) - before);
-      glr = Math.max(glr, llr(before + yn, b));
-    }
-    const alarm = glr >= cARL;
-    const threshold = ret === 'value' ? glr : Math.ceil(cases);
-    rows.push({ index: range.start + n, observed: yn, threshold, alarm });
-    if (alarm) restart = n + 1;
-  }
+  const ys = y.slice(range.start, range.end + 1);
+  // The hull search gives the statistic exactly (glr-scan.ts); "cases" and degenerate μ₀ try every start.
+  const chart =
+    ret === 'value' && mu0.every((m) => m > 0 && Number.isFinite(m))
+      ? glrScanLowerHull(ys, mu0, cARL)
+      : glrScanAllStarts(ys, mu0, cARL, ret === 'cases');
+  const rows: DetectionRow[] = chart.map((c, n) => ({
+    index: range.start + n,
+    observed: ys[n],
+    threshold: ret === 'value' ? c.glr : Math.ceil(c.cases),
+    alarm: c.alarm,
+  }));
   return rows;
 }

@@ -1,0 +1,154 @@
+/**
+ * The fast solver of the IRLS in glm.ts: weighted least squares by the normal equations X'WX β = X'Wz,
+ * formed over the non-zero entries of each row (the Farrington designs are an intercept, a trend and
+ * a one-hot seasonal factor, so a row has at most three), and solved by a Cholesky factorisation of
+ * the equilibrated p × p matrix (Golub & Van Loan 2013, §4.2 and §3.5.2; Björck 1996, §2.2).
+ *
+ * The normal equations square the condition number of the weighted design, so the factorisation
+ * refuses (returns null) when a pivot of the equilibrated matrix falls below a tolerance; the caller
+ * then uses the Householder QR with R's pivoting (glm-qr.ts), which also decides aliasing exactly as
+ * R does. A QR aliasing decision (residual column norm < 1e-11 of the column's norm) corresponds to an
+ * equilibrated pivot < 1e-22, far below the tolerance, so every design R would call rank-deficient
+ * takes the QR path.
+ */
+
+/** Rows of X as lists of (column, value) of their non-zero entries (compressed sparse rows). */
+export interface SparseRows {
+  readonly start: number[];
+  readonly col: number[];
+  readonly val: number[];
+}
+
+/** Compressed rows of the n × p matrix x (zeros dropped; columns ascending within a row). */
+export function sparseRows(x: readonly (readonly number[])[], p: number): SparseRows {
+  const n = x.length;
+  const start: number[] = [];
+  const col: number[] = [];
+  const val: number[] = [];
+  for (let i = 0; i < n; i++) {
+    start.push(col.length);
+    const row = x[i];
+    for (let j = 0; j < p; j++)
+      if (row[j] !== 0) {
+        col.push(j);
+        val.push(row[j]);
+      }
+  }
+  start.push(col.length);
+  return { start, col, val };
+}
+
+/**
+ * Weighted least squares min Σᵣ wᵣ(zᵣ − xᵣ'β)² over a subset of the rows of X by the normal equations:
+ * X'WX (upper triangle) accumulated over the non-zero entries of each row, scaled to unit diagonal
+ * D X'WX D = U'U (Cholesky), β = D U⁻¹U⁻ᵀ D X'Wz. Buffers are allocated once per fit.
+ */
+export class CholeskyWls {
+  readonly aliased: boolean[];
+  readonly rank: number;
+  private readonly a: number[];
+  private readonly rhs: number[];
+  private readonly u: number[];
+  private readonly d: number[];
+
+  /** `tol`: smallest accepted pivot of the equilibrated matrix (its condition number is ≲ 1/tol). */
+  constructor(
+    private readonly x: SparseRows,
+    private readonly p: number,
+    private readonly tol: number,
+  ) {
+    this.aliased = new Array<boolean>(p).fill(false);
+    this.rank = p;
+    this.a = new Array<number>(p * p).fill(0);
+    this.rhs = new Array<number>(p).fill(0);
+    this.u = new Array<number>(p * p).fill(0);
+    this.d = new Array<number>(p).fill(0);
+  }
+
+  /** β for rows `good` with weights w and working responses z (indexed like `good`); null if ill-conditioned. */
+  solve(good: readonly number[], w: readonly number[], z: readonly number[]): number[] | null {
+    this.normalEquations(good, w, z);
+    return this.factor() ? this.backSubstitute() : null;
+  }
+
+  private normalEquations(good: readonly number[], w: readonly number[], z: readonly number[]): void {
+    const { a, rhs, p } = this;
+    const { start, col, val } = this.x;
+    a.fill(0);
+    rhs.fill(0);
+    for (let r = 0; r < good.length; r++) {
+      const i = good[r];
+      const wr = w[r];
+      const zr = z[r];
+      const end = start[i + 1];
+      for (let k = start[i]; k < end; k++) {
+        const ca = col[k];
+        const va = val[k] * wr;
+        rhs[ca] += va * zr;
+        const base = ca * p;
+        for (let m = k; m < end; m++) a[base + col[m]] += va * val[m];
+      }
+    }
+  }
+
+  // D A D = U'U; false when a diagonal entry is not positive and finite or a pivot is below tol (or NaN).
+  private factor(): boolean {
+    const { a, u, d, p } = this;
+    for (let k = 0; k < p; k++) {
+      const akk = a[k * p + k];
+      if (!(akk > 0) || !Number.isFinite(akk)) return false;
+      d[k] = 1 / Math.sqrt(akk);
+    }
+    for (let j = 0; j < p; j++) {
+      for (let i = 0; i <= j; i++) {
+        let s = a[i * p + j] * d[i] * d[j];
+        for (let k = 0; k < i; k++) s -= u[k * p + i] * u[k * p + j];
+        if (i < j) u[i * p + j] = s / u[i * p + i];
+        else if (s >= this.tol) u[j * p + j] = Math.sqrt(s);
+        else return false;
+      }
+    }
+    return true;
+  }
+
+  // U'v = D·rhs (forward), U x = v (backward), β = D x.
+  private backSubstitute(): number[] {
+    const { rhs, u, d, p } = this;
+    const v = new Array<number>(p).fill(0);
+    for (let i = 0; i < p; i++) {
+      let s = rhs[i] * d[i];
+      for (let k = 0; k < i; k++) s -= u[k * p + i] * v[k];
+      v[i] = s / u[i * p + i];
+    }
+    for (let i = p - 1; i >= 0; i--) {
+      let s = v[i];
+      for (let k = i + 1; k < p; k++) s -= u[i * p + k] * v[k];
+      v[i] = s / u[i * p + i];
+    }
+    for (let i = 0; i < p; i++) v[i] *= d[i];
+    return v;
+  }
+
+  /** (X'WX)⁻¹ = D U⁻¹U⁻ᵀ D of the last successful solve, as p rows. */
+  covUnscaled(): number[][] {
+    const { u, d, p } = this;
+    const ui = new Array<number>(p * p).fill(0);
+    for (let j = 0; j < p; j++) {
+      ui[j * p + j] = 1 / u[j * p + j];
+      for (let i = j - 1; i >= 0; i--) {
+        let s = 0;
+        for (let k = i + 1; k <= j; k++) s += u[i * p + k] * ui[k * p + j];
+        ui[i * p + j] = -s / u[i * p + i];
+      }
+    }
+    const inv: number[][] = [];
+    for (let i = 0; i < p; i++) inv.push(new Array<number>(p).fill(0));
+    for (let i = 0; i < p; i++)
+      for (let j = i; j < p; j++) {
+        let s = 0;
+        for (let k = j; k < p; k++) s += ui[i * p + k] * ui[j * p + k];
+        inv[i][j] = inv[j][i] = s * d[i] * d[j];
+      }
+    return inv;
+  }
+}
