@@ -5,20 +5,21 @@
  *         predicate in the SQL) and the real audit writer (BufferedAuditWriter → audit_log);
  *   off — the system context (no scope) and an audit sink that drops the rows;
  *   scope only (shown beside them) — the doctor's scope without the audit, to tell the two costs apart.
- * Operations, sequential, the two modes interleaved in rounds so drift hits both alike:
+ * Operations, sequential, the modes alternating op by op so drift and load bursts hit them alike:
  *   read    — Patient/{id} of a patient in the doctor's village
  *   search  — Observation?patient=<that patient>&_count=20 (a chart)
  *   list    — Patient?gender=female&_count=20 (a broad search: the scope narrows it to the village)
  * Measured in process at the store (the layer that differs): over HTTP the same absolute cost sits
  * on top of Fastify, JSON and the network, so the overhead in % is lower there.
- * Usage: npm run bench:access -- [--patients 20000] [--villages 20] [--ops 400] [--rounds 5] [--role village-doctor] [--database-url postgres://…]
+ * Usage: npm run bench:access -- [--patients 20000] [--villages 20] [--ops 400] [--list-ops N] [--rounds 5] [--role village-doctor] [--database-url postgres://…]
  * With --database-url a fresh database is created on that server and dropped afterwards.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { careGrantOrgUnits, compileAccess, loadCareResidents, type Principal } from '../src/foundation/access/index.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/foundation/db/index.js';
-import { BundleService, FhirStore, loadFhirDefinitions, ORG_UNIT_EXTENSION, type AuditSink, type RequestContext } from '../src/foundation/fhir/index.js';
+import { BundleService, FhirStore, loadFhirDefinitions, ORG_UNIT_EXTENSION, readableFor, type AccessControl, type AuditSink, type RequestContext } from '../src/foundation/fhir/index.js';
 import { buildApp, createStore, DOMAIN_MIGRATIONS } from '../src/server/index.js';
 
 const args = process.argv.slice(2);
@@ -29,6 +30,8 @@ const arg = (name: string, fallback: string) => {
 const PATIENTS = Number(arg('patients', '20000'));
 const VILLAGES = Number(arg('villages', '20'));
 const OPS = Number(arg('ops', '400'));
+// The broad list takes 100× a read: fewer of them keeps a run short on a busy machine.
+const LIST_OPS = Number(arg('list-ops', String(OPS)));
 const ROUNDS = Number(arg('rounds', '5'));
 const PG_URL = arg('database-url', '');
 const ROLE = arg('role', 'village-doctor');
@@ -87,9 +90,20 @@ async function load(store: FhirStore): Promise<string[][]> {
 }
 
 type Op = 'read' | 'search' | 'list';
+
+const COLS = sql`r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.resident_id, r.org_unit`;
+/** The scoped read as it was until 2 December 2026: the general predicate, twice (`allowed` and the content). */
+const formerRead = (id: string, scope: RawBuilder<boolean>) =>
+  sql`SELECT ${COLS}, coalesce((${scope}), false) AS allowed, CASE WHEN coalesce((${scope}), false) THEN r.content::text END AS content FROM fhir_resource r WHERE r.resource_type = 'Patient' AND r.id = ${id}`;
+/** The scoped read now (scoped.repository.ts): the predicate folded for the type, once. */
+const currentRead = (id: string, scope: RawBuilder<boolean>) =>
+  sql`SELECT ${COLS}, CASE WHEN (${scope}) THEN coalesce(r.content::text, '') END AS content FROM fhir_resource r WHERE r.resource_type = 'Patient' AND r.id = ${id}`;
+const plainRead = (id: string) => sql`SELECT ${COLS}, r.content::text AS content FROM fhir_resource r WHERE r.resource_type = 'Patient' AND r.id = ${id}`;
 const OPS_LIST: Op[] = ['read', 'search', 'list'];
 
 async function main() {
+  // The machine may be shared: the load average before and after tells how far to trust the figures.
+  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
   loadFhirDefinitions();
   const { opened, cleanup, kind } = await open();
   try {
@@ -117,20 +131,50 @@ async function main() {
     for (const op of OPS_LIST) for (const mode of ['on', 'scope', 'off']) times[`${op}:${mode}`] = [];
     // Warm-up of both paths.
     for (const op of OPS_LIST) for (let i = 0; i < 50; i++) { await run(op, on.store, ctxOn, i); await run(op, off, ctxOff, i); }
+    // The modes alternate operation by operation (in a rotating order), so a burst of load from
+    // other processes on a shared machine hits all three alike instead of one block of one mode.
+    const modes: [string, FhirStore, () => Promise<RequestContext>][] = [['on', on.store, ctxOn], ['scope', off, ctxOn], ['off', off, ctxOff]];
     for (let round = 0; round < ROUNDS; round++) {
       for (const op of OPS_LIST) {
-        const modes: [string, FhirStore, () => Promise<RequestContext>][] = [['on', on.store, ctxOn], ['scope', off, ctxOn], ['off', off, ctxOff]];
-        for (const [mode, store, ctx] of round % 2 ? modes.reverse() : modes) {
-          const list = times[`${op}:${mode}`];
-          for (let i = 0; i < OPS; i++) {
+        for (let i = 0; i < (op === 'list' ? LIST_OPS : OPS); i++) {
+          for (let m = 0; m < modes.length; m++) {
+            const [mode, store, ctx] = modes[(i + m) % modes.length];
             const t = performance.now();
             await run(op, store, ctx, round * OPS + i);
-            list.push(performance.now() - t);
+            times[`${op}:${mode}`].push(performance.now() - t);
           }
         }
       }
     }
     await on.audit.close();
+    // Statement level, same data, the variants alternating op by op: the former scoped read against
+    // the current one and an unscoped read; the chart search with the general predicate (as before)
+    // against the type-folded one and none. Each scoped variant builds the doctor's context per op.
+    const general = (access: AccessControl): AccessControl => ({ ...access, typedReadable: undefined });
+    const statements: Record<string, (i: number) => Promise<unknown>> = {
+      'read: former SQL': async (i) => formerRead(mine[(i * 7919) % mine.length], (await ctxOn()).access!.readable).execute(opened.db),
+      'read: current SQL': async (i) => currentRead(mine[(i * 7919) % mine.length], readableFor((await ctxOn()).access!, 'Patient')).execute(opened.db),
+      'read: no scope': async (i) => plainRead(mine[(i * 7919) % mine.length]).execute(opened.db),
+      'search: general predicate': async (i) => { const c = await ctxOn(); return off.search({ ...c, access: general(c.access!) }, 'Observation', { patient: [mine[(i * 7919) % mine.length]], _count: ['20'] }); },
+      'search: type-folded': async (i) => off.search(await ctxOn(), 'Observation', { patient: [mine[(i * 7919) % mine.length]], _count: ['20'] }),
+      'search: no scope': async (i) => off.search({ actor: 'system' }, 'Observation', { patient: [mine[(i * 7919) % mine.length]], _count: ['20'] }),
+    };
+    const names = Object.keys(statements);
+    const st: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    for (let i = 0; i < OPS * ROUNDS; i++) {
+      for (let m = 0; m < names.length; m++) {
+        const name = names[(i + m) % names.length];
+        const t = performance.now();
+        await statements[name](i);
+        st[name].push(performance.now() - t);
+      }
+    }
+    for (const name of names) st[name].sort((x, y) => x - y);
+    const statementRows = names.map((name) => {
+      const xs = st[name];
+      const base = st[`${name.split(':')[0]}: no scope`];
+      return { variant: name, 'p50 (ms)': Number(percentile(xs, 50).toFixed(3)), 'p95 (ms)': Number(percentile(xs, 95).toFixed(3)), 'p50 over no scope %': Number((((percentile(xs, 50) - percentile(base, 50)) / percentile(base, 50)) * 100).toFixed(1)) };
+    });
     // The same reads over HTTP (in process, app.inject: no network), access and audit on, to set
     // the store's extra cost against a whole request. Rate limits off: this measures access, not them.
     const app = await buildApp({ db: opened.db, logLevel: 'silent', security: { rateLimitMax: 0 } });
@@ -144,7 +188,7 @@ async function main() {
     };
     for (const op of OPS_LIST) {
       for (let i = 0; i < 50; i++) await app.app.inject({ method: 'GET', url: urlOf(op, i), headers: { authorization } });
-      for (let i = 0; i < OPS * ROUNDS; i++) {
+      for (let i = 0; i < (op === 'list' ? LIST_OPS : OPS) * ROUNDS; i++) {
         const t = performance.now();
         const res = await app.app.inject({ method: 'GET', url: urlOf(op, i), headers: { authorization } });
         http[op].push(performance.now() - t);
@@ -175,9 +219,12 @@ async function main() {
       };
     });
     console.log(`bench:access — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-    console.log(`${kind}, ${ROLE} of one village: ${PATIENTS} patients in ${VILLAGES} villages (${mine.length} in the doctor's), ${ROUNDS} rounds × ${OPS} ops per mode; audit rows written: ${Number(audited.n)}`);
+    console.log(`${kind}, ${ROLE} of one village: ${PATIENTS} patients in ${VILLAGES} villages (${mine.length} in the doctor's), ${ROUNDS} rounds × ${OPS} ops per mode (list: ${LIST_OPS}); audit rows written: ${Number(audited.n)}`);
+    console.log(`load average (1, 5, 15 min): before ${loadBefore}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.table(rows);
-    console.log(JSON.stringify({ database: kind, rows }));
+    console.log(`statement level (${OPS * ROUNDS} ops per variant, alternating):`);
+    console.table(statementRows);
+    console.log(JSON.stringify({ database: kind, rows, statementRows }));
   } finally {
     await opened.close();
     await cleanup();

@@ -49,25 +49,35 @@ export function maskPhone(value: string): string {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Calls `visit` on every resident-ID identifier and every phone ContactPoint of a Patient/RelatedPerson. */
-function eachSensitive(resource: Json, visit: (holder: Json, kind: 'id' | 'phone', path: string) => void): void {
+/**
+ * Calls `visit` on every resident-ID identifier and every phone ContactPoint of a Patient or
+ * RelatedPerson: the resource itself, its `contained` resources (R4 §3.5.0: a contained Patient is
+ * the same data inline) and, in a stored Bundle (a document or message), its entries' resources —
+ * at any depth. `at` is the FHIRPath of `resource`.
+ */
+function eachSensitive(resource: Json, visit: (holder: Json, kind: 'id' | 'phone', path: string) => void, at = String(resource.resourceType)): void {
   const type = String(resource.resourceType);
-  if (!MASKED_TYPES.has(type)) return;
   const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
-  list(resource.identifier).forEach((i, n) => {
-    if (i.system === RESIDENT_ID_SYSTEM && typeof i.value === 'string') visit(i, 'id', `${type}.identifier[${n}].value`);
-  });
-  const phones = (telecom: unknown, at: string) =>
-    list(telecom).forEach((t, n) => {
-      if (typeof t.system === 'string' && PHONE_SYSTEMS.has(t.system) && typeof t.value === 'string') visit(t, 'phone', `${at}.telecom[${n}].value`);
+  if (MASKED_TYPES.has(type)) {
+    list(resource.identifier).forEach((i, n) => {
+      if (i.system === RESIDENT_ID_SYSTEM && typeof i.value === 'string') visit(i, 'id', `${at}.identifier[${n}].value`);
     });
-  phones(resource.telecom, type);
-  if (type === 'Patient') list(resource.contact).forEach((c, n) => phones(c.telecom, `Patient.contact[${n}]`));
+    const phones = (telecom: unknown, path: string) =>
+      list(telecom).forEach((t, n) => {
+        if (typeof t.system === 'string' && PHONE_SYSTEMS.has(t.system) && typeof t.value === 'string') visit(t, 'phone', `${path}.telecom[${n}].value`);
+      });
+    phones(resource.telecom, at);
+    if (type === 'Patient') list(resource.contact).forEach((c, n) => phones(c.telecom, `${at}.contact[${n}]`));
+  }
+  list(resource.contained).forEach((c, n) => eachSensitive(c, visit, `${at}.contained[${n}]`));
+  if (type === 'Bundle') list(resource.entry).forEach((e, n) => isObject(e.resource) && eachSensitive(e.resource, visit, `${at}.entry[${n}].resource`));
 }
 
 /**
- * Masks a resource in place; returns true when anything was masked (the resource then carries the
- * MASKED security label, so a client can tell a masked value from a stored one).
+ * Masks a resource in place, contained resources and Bundle entries included; returns true when
+ * anything was masked (the resource then carries the MASKED security label on its own meta — a
+ * label of the container covers what it contains — so a client can tell a masked value from a
+ * stored one).
  */
 export function maskResource(resource: Json): boolean {
   let changed = false;
@@ -89,9 +99,9 @@ export function maskResource(resource: Json): boolean {
 }
 
 /**
- * The stored JSON text of a resource, masked. Text that cannot hold a value to mask (not a Patient
- * or RelatedPerson, or neither the resident-ID system nor a phone in it) is returned as it is,
- * without parsing.
+ * The stored JSON text of a resource, masked. Text that cannot hold a value to mask (no Patient or
+ * RelatedPerson in it, as the resource or a contained one, or neither the resident-ID system nor a
+ * phone) is returned as it is, without parsing.
  */
 export function maskResourceJson(json: string): string {
   if (!json.includes('"Patient"') && !json.includes('"RelatedPerson"')) return json;

@@ -3,8 +3,10 @@
  * granted bound to an org unit (scope follows the org tree downwards) or a family-doctor care team;
  * the role says which resource types inside that scope may be read and written.
  *
- * PIPL art. 6 (minimum necessary) and art. 28/29 (sensitive personal information: medical health):
- * each role gets only the patient data its work needs; the bureau gets none.
+ * PIPL art. 6 (minimum necessary) and art. 28 (medical health information is sensitive personal
+ * information: processed only for a specific purpose, with sufficient necessity and strict
+ * protection), art. 51 (operation permissions): each role gets only the patient data its work
+ * needs; the bureau gets none.
  */
 
 /** Every role name, as used in grants, tokens and the CLI. */
@@ -69,7 +71,9 @@ const PHARMACY_READ = ['Patient', 'MedicationRequest', 'MedicationDispense', 'Me
  * - full: village doctor, family doctor, clinician, specialist (they identify and call their
  *   patients); data steward (matches and merges records on the ID); CDC epidemiologist (the
  *   infectious-disease report card carries the valid ID number and a contact phone, and case
- *   investigation calls the patient: 《传染病防治法》 art. 30–31, 《传染病信息报告管理规范（2015年版）》);
+ *   investigation calls the patient: 《传染病防治法》 art. 30–31 of the 2013 text, renumbered by the
+ *   2025 revision in force since 2025-09-01 (chapter 3, 监测、报告和预警); the report card of
+ *   《传染病信息报告管理规范（2015年版）》, replaced by a 2026 edition not checked here);
  *   system integrator (facility systems hold the ID already and match incoming records on it);
  * - masked: pharmacist (a dispense checks the prescription and the card the patient hands over;
  *   the pharmacist may still *search* by the full number read from that card) and the bureau

@@ -13,6 +13,10 @@
  * - a clinical role bound to an org unit also reaches the residents in a valid care relationship
  *   with a facility under that org unit (an accepted referral, care-relationship.ts): read every
  *   type, write every type but the Patient itself (recording care, not re-registering).
+ *
+ * `typedReadable.of(type)` is the same read predicate folded for rows of one resource type (type
+ * tests decided here, not in SQL): the store uses it for queries that name their type, which gives
+ * the database a shorter statement to parse and plan (docs/access.md *How scope is enforced*).
  */
 import { sql, type RawBuilder } from 'kysely';
 import { CASE_REPORT_CATEGORY_SYSTEM, FAMILY_DOCTOR_TEAM_EXTENSION, type AccessControl } from '../fhir/index.js';
@@ -81,23 +85,33 @@ function areaOf(g: Grant): RawBuilder<boolean> {
 
 const NOTIFIABLE = sql`t.param = 'category' AND t.system = ${CASE_REPORT_CATEGORY_SYSTEM} AND t.code = 'notifiable'`;
 
-/** Notifiable-disease case reports and the Patients who have one (the CDC's need-to-know). */
-const CASE_REPORTS = sql<boolean>`(
-  (r.resource_type = 'Condition' AND EXISTS (SELECT 1 FROM sp_token t WHERE t.resource_type = 'Condition' AND t.resource_id = r.id AND ${NOTIFIABLE}))
-  OR (r.resource_type = 'Patient' AND EXISTS (
+/** A notifiable-disease case report (Condition with the case-report category)… */
+const CASE_REPORT_CONDITION = sql<boolean>`EXISTS (SELECT 1 FROM sp_token t WHERE t.resource_type = 'Condition' AND t.resource_id = r.id AND ${NOTIFIABLE})`;
+/** …and a Patient who has one (the CDC's need-to-know). */
+const CASE_REPORT_PATIENT = sql<boolean>`EXISTS (
     SELECT 1 FROM fhir_resource c JOIN sp_token t ON t.resource_type = c.resource_type AND t.resource_id = c.id
-    WHERE c.resource_type = 'Condition' AND c.resident_id = r.resident_id AND c.deleted = false AND ${NOTIFIABLE})))`;
+    WHERE c.resource_type = 'Condition' AND c.resident_id = r.resident_id AND c.deleted = false AND ${NOTIFIABLE})`;
+const CASE_REPORTS = sql<boolean>`((r.resource_type = 'Condition' AND ${CASE_REPORT_CONDITION}) OR (r.resource_type = 'Patient' AND ${CASE_REPORT_PATIENT}))`;
 
-function patientPredicate(access: PatientAccess, area: RawBuilder<boolean>): RawBuilder<boolean> | null {
+/**
+ * The rows of `area` a role's access reaches. With `type` (rows of that one resource type, as the
+ * query guarantees) the type tests are decided here instead of in SQL: the same rows, a shorter
+ * statement.
+ */
+function patientPredicate(access: PatientAccess, area: RawBuilder<boolean>, type?: string): RawBuilder<boolean> | null {
   switch (access.kind) {
     case 'none':
       return null;
     case 'all':
       return area;
     case 'types':
+      if (type !== undefined) return access.types.includes(type) ? area : null;
       return access.types.length ? sql<boolean>`(r.resource_type IN (${typeList(access.types)}) AND ${area})` : null;
-    case 'case-reports':
-      return sql<boolean>`(${area} AND ${CASE_REPORTS})`;
+    case 'case-reports': {
+      if (type === undefined) return sql<boolean>`(${area} AND ${CASE_REPORTS})`;
+      const branch = type === 'Condition' ? CASE_REPORT_CONDITION : type === 'Patient' ? CASE_REPORT_PATIENT : null;
+      return branch && sql<boolean>`(${area} AND ${branch})`;
+    }
   }
 }
 
@@ -143,42 +157,62 @@ function any(parts: RawBuilder<boolean>[]): RawBuilder<boolean> {
   return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
 }
 
+/** Rows of reference data (REFERENCE_TYPES, no owner) among `types`; with `type`, folded for rows of that type. */
+function referenceRows(types: readonly string[], type?: string): RawBuilder<boolean> | null {
+  if (type !== undefined) return types.includes(type) ? sql<boolean>`r.resident_id IS NULL` : null;
+  return sql<boolean>`(r.resident_id IS NULL AND r.resource_type IN (${typeList(types)}))`;
+}
+
+/**
+ * The read predicate of a principal: every grant's area and role, care relationships, and the
+ * break-the-glass residents `glass`. With `type`, folded for rows of that resource type.
+ */
+function readPredicate(principal: Principal, now: Date, glass: readonly string[], type?: string): RawBuilder<boolean> {
+  const parts: RawBuilder<boolean>[] = [];
+  const push = (p: RawBuilder<boolean> | null) => p && parts.push(p);
+  const scopeRead = scopeTypes(principal.scopes, 'read');
+  push(referenceRows(REFERENCE_TYPES, type));
+  for (const g of principal.grants) {
+    const role = ROLE_DEFINITIONS[g.role];
+    if (!role) continue;
+    const read = narrow(role.read, scopeRead);
+    push(patientPredicate(read, areaOf(g), type));
+    // Care relationships (accepted referrals) of the grant's facilities; a platform-wide grant
+    // reaches everyone already (and must keep folding to TRUE), a care-team grant names no facility.
+    if (reachesCareRelationships(g)) {
+      const cared = caredFor(principal, g.orgUnit, now);
+      push(cared && patientPredicate(read, cared, type));
+    }
+  }
+  // Emergency access covers the resident's whole record, for reading and for recording care.
+  if (glass.length > 0) parts.push(sql<boolean>`r.resident_id IN (${sql.join(glass)})`);
+  return any(parts);
+}
+
 /**
  * The AccessControl of a principal at time `now` (break-the-glass grants that have expired by
  * then are left out).
  */
 export function compileAccess(principal: Principal, now: Date): AccessControl {
-  const readParts: RawBuilder<boolean>[] = [];
   const writeParts: RawBuilder<boolean>[] = [];
   const readTypes = new Set<string>(REFERENCE_TYPES);
   let readAll = false;
   const scopeRead = scopeTypes(principal.scopes, 'read');
   const scopeWrite = scopeTypes(principal.scopes, 'write');
-
-  const referenceRows = (types: readonly string[]) => sql<boolean>`(r.resident_id IS NULL AND r.resource_type IN (${typeList(types)}))`;
-  readParts.push(referenceRows(REFERENCE_TYPES));
   let referenceWrite = false;
   let glassAllowed = false;
   for (const g of principal.grants) {
     const role = ROLE_DEFINITIONS[g.role];
     if (!role) continue;
-    const area = areaOf(g);
-    const read = narrow(role.read, scopeRead);
     const write = narrow(role.write, scopeWrite);
-    const r = patientPredicate(read, area);
-    if (r) readParts.push(r);
-    const w = patientPredicate(write, area);
+    const w = patientPredicate(write, areaOf(g));
     if (w) writeParts.push(w);
-    // Care relationships (accepted referrals) of the grant's facilities; a platform-wide grant
-    // reaches everyone already (and must keep folding to TRUE), a care-team grant names no facility.
     if (reachesCareRelationships(g)) {
       const cared = caredFor(principal, g.orgUnit, now);
-      const rr = cared && patientPredicate(read, cared);
-      if (rr) readParts.push(rr);
       const rw = cared && patientPredicate(write, sql<boolean>`(r.resource_type <> 'Patient' AND ${cared})`);
       if (rw) writeParts.push(rw);
     }
-    const types = typesOf(read);
+    const types = typesOf(narrow(role.read, scopeRead));
     if (types === 'all') readAll = true;
     else for (const t of types) readTypes.add(t);
     referenceWrite ||= role.referenceWrite;
@@ -186,20 +220,23 @@ export function compileAccess(principal: Principal, now: Date): AccessControl {
   }
   if (referenceWrite) {
     const allowed = scopeWrite === 'all' ? REFERENCE_TYPES : REFERENCE_TYPES.filter((t) => scopeWrite.has(t));
-    if (allowed.length) writeParts.push(referenceRows(allowed));
+    if (allowed.length) writeParts.push(referenceRows(allowed) as RawBuilder<boolean>);
   }
   const glass = glassAllowed ? principal.breakGlass.filter((b) => b.expires.getTime() > now.getTime()).map((b) => b.residentId) : [];
   if (glass.length > 0) {
-    // Emergency access covers the resident's whole record, for reading and for recording care.
-    const btg = sql<boolean>`r.resident_id IN (${sql.join(glass)})`;
-    readParts.push(btg);
-    writeParts.push(btg);
+    writeParts.push(sql<boolean>`r.resident_id IN (${sql.join(glass)})`);
     readAll = true;
   }
+  const readable = readPredicate(principal, now, glass);
+  const typed = new Map<string, RawBuilder<boolean>>();
   // Resident ID and phone: masked only when no grant of the principal sees them in full (roles.ts).
   const masked = !principal.grants.some((g) => ROLE_DEFINITIONS[g.role]?.identifiers === 'full');
   return {
-    readable: any(readParts),
+    readable,
+    typedReadable: {
+      base: readable,
+      of: (type) => typed.get(type) ?? typed.set(type, readPredicate(principal, now, glass, type)).get(type)!,
+    },
     writable: any(writeParts),
     canReadType: (resourceType) => readAll || readTypes.has(resourceType),
     breakGlass: new Set(glass),

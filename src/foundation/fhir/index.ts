@@ -1,6 +1,7 @@
 /** Public entry of the FHIR store module: conventions, store, bundles, routes, definitions. */
 export * from './conventions.js';
 export { FhirStore, accessDenied, type AccessControl, type RequestContext, type StoreOptions, type SearchResult, type WriteResult } from './store.service.js';
+export { readableFor } from './scoped.repository.js';
 export { BundleService } from './bundle.service.js';
 export { fhirRoutes, FHIR_JSON, type FhirRoutesOptions } from './routes.js';
 export { BufferedAuditWriter, insertAudit, type AuditSink, type AuditRow } from './audit.js';

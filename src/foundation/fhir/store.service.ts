@@ -12,7 +12,7 @@ import type { Database, Executor } from '../db/index.js';
 import type { AuditSink } from './audit.js';
 import { patientCompartmentParams, patientCompartmentTypes } from './compartment.js';
 import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from './outcomes.js';
-import { outsideScope, readCurrentManyScoped, readCurrentScoped, readHistoryScoped, readVersionScoped } from './scoped.repository.js';
+import { outsideScope, readableFor, readCurrentManyScoped, readCurrentScoped, readHistoryScoped, readVersionScoped } from './scoped.repository.js';
 import { compileSearch, type CompiledSearch } from './search-compile.js';
 import { includeTargets, referencingResources, searchCount, searchPage } from './search.repository.js';
 import { paramStorage } from './param-storage.js';
@@ -28,6 +28,12 @@ import { WriteSession, type Projector, type WriteGuard } from './write-session.j
 export interface AccessControl {
   /** Rows the actor may read. */
   readonly readable: RawBuilder<boolean>;
+  /**
+   * `readable` folded for rows of one resource type (clauses about other types dropped): the same
+   * rows of that type, a shorter statement to parse and plan. Used (readableFor) only while
+   * `readable` is still `base`, so a wrapper that widens `readable` falls back to the general form.
+   */
+  readonly typedReadable?: { readonly base: RawBuilder<boolean>; of(resourceType: string): RawBuilder<boolean> };
   /** Rows the actor may create, change or delete. */
   readonly writable: RawBuilder<boolean>;
   /** False when the actor may read no resource of this type at all (403 rather than an empty result). */
@@ -154,7 +160,7 @@ export class FhirStore {
     assertResourceType(resourceType);
     assertId(id);
     this.assertTypeReadable(ctx, action, resourceType);
-    const v = ctx.access ? await readCurrentScoped(this.db, resourceType, id, ctx.access.readable) : await readCurrent(this.db, resourceType, id);
+    const v = ctx.access ? await readCurrentScoped(this.db, resourceType, id, readableFor(ctx.access, resourceType)) : await readCurrent(this.db, resourceType, id);
     if (!v) throw new OperationOutcomeError(notFoundOutcome(`${resourceType}/${id} not found`));
     if (v.deleted) throw new OperationOutcomeError(gone);
     if ('allowed' in v && !v.allowed) throw this.denied(ctx, action, v);
@@ -169,7 +175,7 @@ export class FhirStore {
     const n = Number(versionId);
     if (!Number.isInteger(n) || n < 1) throw new OperationOutcomeError(notFoundOutcome(`Version '${versionId}' not found`));
     this.assertTypeReadable(ctx, 'vread', resourceType);
-    const v = ctx.access ? await readVersionScoped(this.db, resourceType, id, n, ctx.access.readable) : await readVersion(this.db, resourceType, id, n);
+    const v = ctx.access ? await readVersionScoped(this.db, resourceType, id, n, readableFor(ctx.access, resourceType)) : await readVersion(this.db, resourceType, id, n);
     if (!v) throw new OperationOutcomeError(notFoundOutcome(`${resourceType}/${id}/_history/${versionId} not found`));
     if (v.deleted) throw new OperationOutcomeError(gone);
     if ('allowed' in v && !v.allowed) throw this.denied(ctx, 'vread', v);
@@ -326,7 +332,7 @@ export class FhirStore {
     if (q.resourceType) assertResourceType(q.resourceType);
     if (q.id) assertId(q.id);
     if (q.resourceType) this.assertTypeReadable(ctx, 'history', q.resourceType);
-    const result = ctx.access ? await readHistoryScoped(this.db, q, ctx.access.readable) : { ...(await readHistory(this.db, q)), denied: 0 };
+    const result = ctx.access ? await readHistoryScoped(this.db, q, q.resourceType ? readableFor(ctx.access, q.resourceType) : ctx.access.readable) : { ...(await readHistory(this.db, q)), denied: 0 };
     if (q.id && result.total === 0 && result.denied > 0) throw this.denied(ctx, 'history', { resourceType: q.resourceType ?? null, id: q.id });
     if (q.id && result.total === 0) throw new OperationOutcomeError(notFound);
     this.auditRead(ctx, 'history', result.versions.filter((v) => !v.deleted));
@@ -338,7 +344,7 @@ export class FhirStore {
     assertResourceType(resourceType);
     this.assertTypeReadable(ctx, 'search', resourceType);
     const search = compileSearch(resourceType, query);
-    if (ctx.access) search.sql.scope = ctx.access.readable;
+    if (ctx.access) search.sql.scope = readableFor(ctx.access, resourceType);
     const matches = search.summaryCount ? [] : await searchPage(ex, search.sql);
     let total: number | undefined;
     if (search.summaryCount || search.totalMode === 'accurate') total = await searchCount(ex, search.sql);
@@ -351,7 +357,8 @@ export class FhirStore {
   private async includes(ctx: RequestContext, ex: Executor, resourceType: string, ids: string[], search: CompiledSearch) {
     const out: { resourceType: string; id: string; residentId: string | null; json: string }[] = [];
     const seen = new Set(ids.map((id) => `${resourceType}/${id}`));
-    const scope = ctx.access?.readable;
+    const access = ctx.access;
+    const scope = access?.readable;
     const add = (r: { resourceType: string; id: string; residentId: string | null; json: string }) => {
       const key = `${r.resourceType}/${r.id}`;
       if (!seen.has(key)) {
@@ -364,7 +371,7 @@ export class FhirStore {
       const byType = new Map<string, string[]>();
       for (const t of targets) byType.set(t.type, [...(byType.get(t.type) ?? []), t.id]);
       for (const [type, tids] of byType) {
-        const found = scope ? await readCurrentManyScoped(ex, type, tids, scope) : await readCurrentMany(ex, type, tids);
+        const found = access ? await readCurrentManyScoped(ex, type, tids, readableFor(access, type)) : await readCurrentMany(ex, type, tids);
         for (const v of found) add({ resourceType: type, id: v.id, residentId: v.residentId, json: v.json as string });
       }
     }
@@ -384,7 +391,7 @@ export class FhirStore {
   async everything(ctx: RequestContext, patientId: string, linked?: (patientId: string) => Promise<string[]>): Promise<{ resourceType: string; id: string; json: string }[]> {
     const patient = await this.read(ctx, 'Patient', patientId, 'everything');
     const others = linked ? (await linked(patientId)).filter((id) => id !== patientId) : [];
-    const linkedPatients = others.length === 0 ? [] : ctx.access ? await readCurrentManyScoped(this.db, 'Patient', others, ctx.access.readable) : await readCurrentMany(this.db, 'Patient', others);
+    const linkedPatients = others.length === 0 ? [] : ctx.access ? await readCurrentManyScoped(this.db, 'Patient', others, readableFor(ctx.access, 'Patient')) : await readCurrentMany(this.db, 'Patient', others);
     const ids = [patientId, ...linkedPatients.map((p) => p.id)];
     const types = patientCompartmentTypes();
     const params = [...new Set(types.flatMap((t) => patientCompartmentParams(t)))];

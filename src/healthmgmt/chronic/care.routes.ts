@@ -72,6 +72,8 @@ export async function chronicCareRoutes(app: FastifyInstance, options: ChronicCa
   app.get('/api/chronic/registry/:patient', async (request) => {
     const ctx = await options.context(request);
     const id = (request.params as { patient: string }).patient;
+    // The programmes, control status and adherence come from diagnoses and readings: a role that may not read those gets none of it.
+    if (ctx.access && !(ctx.access.canReadType('Condition') && ctx.access.canReadType('Observation'))) throw accessDenied('Access denied: the registry needs access to diagnoses and readings');
     const patient = await options.store.read(ctx, 'Patient', id);
     const resident = patient.residentId ?? id;
     // PDC over the 12 months ending asOf (default today; an earlier date shows the adherence then).
