@@ -19,12 +19,27 @@ const file = (name: string, value: unknown) => {
 const example = { age: 60, systolic: 130, bpTreated: false, totalCholesterol: 210 * 0.0259, hdl: 55 * 0.0259, waist: 80, smoker: false, diabetes: true, region: 'north', urban: true, familyHistory: false };
 
 describe('risk --model --input', () => {
-  it('prints one {risk, category} per subject', () => {
-    const res = run('--model', 'china-par', '--input', file('par.json', [{ ...example, sex: 'male' }, { ...example, sex: 'female' }]));
+  it('prints one {risk, category} per subject (paper-example coefficients: the paper\'s 11.0 % and 10.1 %)', () => {
+    const res = run('--model', 'china-par', '--coefficients', 'paper-example', '--input', file('par.json', [{ ...example, sex: 'male' }, { ...example, sex: 'female' }]));
     expect(res.status).toBe(0);
-    const out = JSON.parse(res.stdout) as { risk: number; category: string }[];
+    const out = JSON.parse(res.stdout) as { risk: number; category: string; lifetimeAssessmentIndicated: boolean; lifetimeRisk: null }[];
     expect(out.map((r) => Math.round(r.risk * 1000) / 10)).toEqual([11.0, 10.1]);
     expect(out.map((r) => r.category)).toEqual(['high', 'high']);
+    expect(out.map((r) => r.lifetimeAssessmentIndicated)).toEqual([false, false]);
+  });
+
+  it('China-PAR defaults to the calculator coefficients and rejects an unknown set', () => {
+    // 2019 guideline appendix example: 40-year-old northern urban man, 145 mmHg, TC 5.2, HDL 1.3, family history → 4.7 %.
+    const guideline = { age: 40, sex: 'male', systolic: 145, bpTreated: false, totalCholesterol: 5.2, hdl: 1.3, waist: 80, smoker: false, diabetes: false, region: 'north', urban: true, familyHistory: true };
+    const res = run('--model', 'china-par', '--input', file('guideline.json', [guideline]));
+    expect(res.status).toBe(0);
+    const [r] = JSON.parse(res.stdout) as { risk: number; lifetimeAssessmentIndicated: boolean; lifetimeRisk: null }[];
+    expect(Math.abs(r.risk * 100 - 4.7)).toBeLessThanOrEqual(0.1);
+    expect(r.lifetimeAssessmentIndicated).toBe(true);
+    expect(r.lifetimeRisk).toBeNull();
+    const bad = run('--model', 'china-par', '--coefficients', 'printed', '--input', file('g2.json', [guideline]));
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--coefficients must be one of calculator, paper-example/);
   });
 
   it('prints the CDRS score with a null risk', () => {

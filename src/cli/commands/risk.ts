@@ -11,12 +11,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   assessResidents,
+  CHINA_PAR_COEFFICIENT_SETS,
   EQUATIONS,
   loadLatestModel,
   parseModelFile,
   saveModel,
   scoreSubjects,
   trainBpModel,
+  type ChinaParCoefficientSet,
   type EquationName,
   type TrainedModelFile,
 } from '../../healthmgmt/index.js';
@@ -49,8 +51,10 @@ function integer(flag: string, min: number, max: number) {
 }
 
 /** `risk --model M --input F`: the equations over a JSON array of subjects. */
-export function runEquations(opts: { model?: string; input?: string }, io: RiskIo = defaultIo()): void {
+export function runEquations(opts: { model?: string; input?: string; coefficients?: string }, io: RiskIo = defaultIo()): void {
   if (!opts.model || !(EQUATIONS as readonly string[]).includes(opts.model)) throw new Error(`--model must be one of ${EQUATIONS.join(', ')}`);
+  const coefficients = opts.coefficients ?? 'calculator';
+  if (!(CHINA_PAR_COEFFICIENT_SETS as readonly string[]).includes(coefficients)) throw new Error(`--coefficients must be one of ${CHINA_PAR_COEFFICIENT_SETS.join(', ')}`);
   if (!opts.input) throw new Error('--input <file> is required (a JSON array of subjects)');
   let text: string;
   try {
@@ -64,7 +68,7 @@ export function runEquations(opts: { model?: string; input?: string }, io: RiskI
   } catch (err) {
     throw new Error(`${opts.input}: not JSON (${(err as Error).message})`);
   }
-  io.out(`${JSON.stringify(scoreSubjects(opts.model as EquationName, subjects))}\n`);
+  io.out(`${JSON.stringify(scoreSubjects(opts.model as EquationName, subjects, { chinaParCoefficients: coefficients as ChinaParCoefficientSet }))}\n`);
 }
 
 interface DbFlags {
@@ -145,7 +149,8 @@ export function registerRisk(program: Command): void {
     .description('health-risk models: score subjects (--model --input), train the learned model, assess residents')
     .option('--model <name>', `equation: ${EQUATIONS.join(' | ')}`)
     .option('--input <file>', 'JSON array of subjects (see docs/risk-models.md)')
-    .action((opts: { model?: string; input?: string }) => runEquations(opts));
+    .option('--coefficients <set>', `China-PAR coefficients: ${CHINA_PAR_COEFFICIENT_SETS.join(' | ')} (default calculator)`)
+    .action((opts: { model?: string; input?: string; coefficients?: string }) => runEquations(opts));
   const db = (c: Command) =>
     c.option('--data <dir>', 'PGlite data directory (HB_DATA_DIR, default ./data)').option('--database-url <url>', 'PostgreSQL URL instead of PGlite');
   db(risk.command('train').description('train the BP-control model (logistic regression) on the platform data; report held-out AUC and calibration'))

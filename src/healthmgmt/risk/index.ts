@@ -14,5 +14,6 @@ export { residentHistories, saveModel, latestModel, blockedTasks } from './repos
 export { trainBpModel, SYNTHETIC_NOTE, type TrainOptions } from './train.js';
 export { assessResidents, type AssessOptions, type AssessSummary } from './assess.js';
 export { riskIndicators, type RiskIndicators } from './indicators.js';
+export { EFFECT_DESIGN, EVENT_WINDOW_DAYS, PDC_WINDOW_DAYS, pdcBeforeAfter, type EventEffect, type InterventionEffect, type PdcEffect, type ReadingEffect } from './intervention-effect.js';
 export { riskRoutes, loadLatestModel, type RiskRoutesOptions } from './routes.js';
 export { EQUATIONS, scoreSubject, scoreSubjects, type EquationName, type EquationResult } from './subjects.js';

@@ -9,12 +9,20 @@
  *  residentsAssessed          distinct residents with a RiskAssessment in the period; highRisk: of them, high
  *  bpFollowedUp / bpControlledAfter  residents with a completed BP Task (bp-control-visit, or a reason
  *                             starting with "bp"/"urgent-bp") that have a plausible BP reading after
- *                             completion / whose first such reading is < 140/90 mmHg
+ *                             completion / whose first such reading is < 140/90 mmHg (= effect.bp)
+ *  effect                     before/after counts for BP, fasting glucose, PDC and stroke/MI after completed Tasks
+ *                             (intervention-effect.ts) — not a controlled comparison
  *  byIntervention, byReason   Tasks per intervention code and per reason (model or trigger)
+ * Groups: org units (by prefix length), Task owners (`byTeam`) or models (`byModel`: the model that
+ * raised the Task — china-par, cdrs, bp-uncontrolled-lr — or guideline-triggers).
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
-import { OPEN_TASK_STATUSES, VOID_TASK_STATUSES } from './codes.js';
+import { OPEN_TASK_STATUSES, VOID_TASK_STATUSES, type RiskModelCode } from './codes.js';
+import { emptyEffect, interventionEffect, type InterventionEffect } from './intervention-effect.js';
+
+/** The models a Task's reason can name; any other reason is a guideline trigger. */
+const TASK_MODELS: readonly RiskModelCode[] = ['china-par', 'cdrs', 'bp-uncontrolled-lr'];
 
 export interface RiskIndicators {
   /** The org unit (or, with `byTeam`, the owner reference `CareTeam/<id>` / `Organization/<id>`). */
@@ -30,6 +38,9 @@ export interface RiskIndicators {
   highRisk: number;
   bpFollowedUp: number;
   bpControlledAfter: number;
+  /** With `byModel`: the model (or guideline-triggers) the row counts. */
+  model?: string;
+  effect: InterventionEffect;
   byIntervention: Record<string, number>;
   byReason: Record<string, number>;
 }
@@ -41,10 +52,16 @@ const likePrefix = (code: string) => `${code.replace(/[\\%_]/g, '\\$&')}%`;
  * or, with `byTeam`, for every Task owner (family-doctor team) under `orgUnit` — residentsAssessed and
  * highRisk are then 0, as assessments have no owner.
  */
-export async function riskIndicators(ex: Executor, q: { orgUnit: string; from: string; to: string; groupLength?: number; byTeam?: boolean }): Promise<RiskIndicators[]> {
+export async function riskIndicators(ex: Executor, q: { orgUnit: string; from: string; to: string; groupLength?: number; byTeam?: boolean; byModel?: boolean }): Promise<RiskIndicators[]> {
   const g = q.groupLength ?? q.orgUnit.length;
   const prefix = likePrefix(q.orgUnit);
-  const grp = q.byTeam ? sql`coalesce(owner, 'none')` : sql`substr(org_unit, 1, ${g})`;
+  const models = sql.join(TASK_MODELS.map((m) => sql.lit(m)));
+  const grp = q.byTeam
+    ? sql`coalesce(owner, 'none')`
+    : q.byModel
+      ? sql`(CASE WHEN reason IN (${models}) THEN reason ELSE 'guideline-triggers' END)`
+      : sql`substr(org_unit, 1, ${g})`;
+  const assessedGrp = q.byModel ? sql`model` : sql`substr(org_unit, 1, ${g})`;
   const voided = sql.join([...VOID_TASK_STATUSES]);
   const open = sql.join([...OPEN_TASK_STATUSES]);
   const tasks = await sql<Record<string, string | number>>`
@@ -56,21 +73,10 @@ export async function riskIndicators(ex: Executor, q: { orgUnit: string; from: s
       count(*) FILTER (WHERE status = 'completed' AND outcome IS NOT NULL)::int AS with_outcome
     FROM proj_risk_task WHERE org_unit LIKE ${prefix} AND authored BETWEEN ${q.from} AND ${q.to} GROUP BY 1`.execute(ex);
   const assessed = q.byTeam ? { rows: [] } : await sql<Record<string, string | number>>`
-    SELECT substr(org_unit, 1, ${g}) AS grp, count(DISTINCT resident_id)::int AS assessed,
+    SELECT ${assessedGrp} AS grp, count(DISTINCT resident_id)::int AS assessed,
       count(DISTINCT resident_id) FILTER (WHERE stratum = 'high')::int AS high
     FROM proj_risk_assessment WHERE org_unit LIKE ${prefix} AND occurrence BETWEEN ${q.from} AND ${q.to} GROUP BY 1`.execute(ex);
-  const effect = await sql<Record<string, string | number>>`
-    WITH done AS (
-      SELECT DISTINCT ON (resident_id) resident_id, ${grp} AS grp, completed FROM proj_risk_task
-      WHERE org_unit LIKE ${prefix} AND authored BETWEEN ${q.from} AND ${q.to} AND status = 'completed'
-        AND (code = 'bp-control-visit' OR reason LIKE 'bp%' OR reason = 'urgent-bp')
-      ORDER BY resident_id, completed DESC
-    )
-    SELECT done.grp, count(nxt.ok)::int AS followed, count(*) FILTER (WHERE nxt.ok)::int AS controlled
-    FROM done LEFT JOIN LATERAL (
-      SELECT (b.sbp < 140 AND b.dbp < 90) AS ok FROM proj_bp b
-      WHERE b.resident_id = done.resident_id AND b.plausible AND b.effective > done.completed ORDER BY b.effective LIMIT 1
-    ) nxt ON true GROUP BY 1`.execute(ex);
+  const effect = await interventionEffect(ex, { grp, prefix, from: q.from, to: q.to });
   const breakdown = await sql<{ grp: string; code: string; reason: string | null; n: number }>`
     SELECT ${grp} AS grp, code, reason, count(*)::int AS n FROM proj_risk_task
     WHERE org_unit LIKE ${prefix} AND authored BETWEEN ${q.from} AND ${q.to} AND status NOT IN (${voided}) GROUP BY 1, 2, 3`.execute(ex);
@@ -78,19 +84,37 @@ export async function riskIndicators(ex: Executor, q: { orgUnit: string; from: s
   const row = (grp: string): RiskIndicators => {
     let r = groups.get(grp);
     if (!r) {
-      r = { orgUnit: grp, from: q.from, to: q.to, residentsWithIntervention: 0, tasks: 0, open: 0, completed: 0, withOutcome: 0, residentsAssessed: 0, highRisk: 0, bpFollowedUp: 0, bpControlledAfter: 0, byIntervention: {}, byReason: {} };
+      r = {
+        orgUnit: q.byModel ? q.orgUnit : grp,
+        ...(q.byModel ? { model: grp } : {}),
+        from: q.from,
+        to: q.to,
+        residentsWithIntervention: 0,
+        tasks: 0,
+        open: 0,
+        completed: 0,
+        withOutcome: 0,
+        residentsAssessed: 0,
+        highRisk: 0,
+        bpFollowedUp: 0,
+        bpControlledAfter: 0,
+        effect: emptyEffect(),
+        byIntervention: {},
+        byReason: {},
+      };
       groups.set(grp, r);
     }
     return r;
   };
   for (const t of tasks.rows) Object.assign(row(String(t.grp)), { residentsWithIntervention: Number(t.residents), tasks: Number(t.tasks), open: Number(t.open), completed: Number(t.completed), withOutcome: Number(t.with_outcome) });
   for (const a of assessed.rows) Object.assign(row(String(a.grp)), { residentsAssessed: Number(a.assessed), highRisk: Number(a.high) });
-  for (const e of effect.rows) Object.assign(row(String(e.grp)), { bpFollowedUp: Number(e.followed), bpControlledAfter: Number(e.controlled) });
+  for (const [grp, e] of effect) Object.assign(row(grp), { bpFollowedUp: e.bp.followedUp, bpControlledAfter: e.bp.goalAfter, effect: e });
   for (const b of breakdown.rows) {
     const r = row(String(b.grp));
     r.byIntervention[b.code] = (r.byIntervention[b.code] ?? 0) + Number(b.n);
     const reason = b.reason ?? 'unknown';
     r.byReason[reason] = (r.byReason[reason] ?? 0) + Number(b.n);
   }
-  return [...groups.values()].sort((a, b) => a.orgUnit.localeCompare(b.orgUnit));
+  const key = (r: RiskIndicators) => r.model ?? r.orgUnit;
+  return [...groups.values()].sort((a, b) => key(a).localeCompare(key(b)));
 }

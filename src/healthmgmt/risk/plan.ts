@@ -142,12 +142,18 @@ export function planResident(h: ResidentHistory, asOf: IsoDate, options: PlanOpt
     const stratum: Stratum = r.category === 'high' ? 'high' : r.category === 'intermediate' ? 'moderate' : 'low';
     assessments.push({
       model: 'china-par',
-      version: 'Yang 2016',
+      version: `Yang 2016, ${r.coefficients} coefficients`,
       predictions: [{ outcome: 'ASCVD (stroke, myocardial infarction, coronary death) within 10 years', probability: round(r.risk), stratum }],
       inputs: { ...input, assumed: ['region', 'urban', 'familyHistoryAscvd', ...(f.smoker ? [] : ['currentSmoker'])], outOfRange: r.outOfRange },
-      explanation: { individualSum: round(r.individualSum, 3), terms: r.terms.filter((t) => t.value !== 0).map((t) => ({ name: t.name, value: round(t.value, 3) })) },
+      // 2019 guideline: lifetime risk is due at 20–59 with 10-year risk < 10 %; no published equation, so say so.
+      explanation: {
+        individualSum: round(r.individualSum, 3),
+        terms: r.terms.filter((t) => t.value !== 0).map((t) => ({ name: t.name, value: round(t.value, 3) })),
+        lifetimeAssessmentIndicated: r.lifetimeAssessmentIndicated,
+        lifetimeRisk: null,
+      },
       basis: [lastBp.id, f.tc.id, f.hdl.id, f.waist.id, ...(f.smoker ? [f.smoker.id] : [])],
-      summary: `10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (${r.category})`,
+      summary: `10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (${r.category})${r.lifetimeAssessmentIndicated ? '; lifetime risk indicated by the 2019 guideline but not computed (no published equation)' : ''}`,
     });
     if (r.category === 'high') {
       interventions.push({ code: 'statin-counselling', assessment: assessments.length - 1, reason: { system: 'model', code: 'china-par', text: `China-PAR 10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (≥ 10 %)` }, priority: 'routine', dueBy: plusDays(asOf, 30) });

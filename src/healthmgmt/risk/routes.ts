@@ -1,6 +1,6 @@
 /**
  * Routes of the risk-intervention loop:
- *  GET  /api/indicators/risk?orgUnit=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD&by=self|town|village|team — aggregates only
+ *  GET  /api/indicators/risk?orgUnit=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD&by=self|town|village|team|model — aggregates only
  *  POST /api/risk/assess {orgUnit, asOf?} — runs the scoring job over the org unit as the caller
  *       (every write is checked against the caller's scope by the store)
  *  GET  /api/risk/model — the newest trained model's version and held-out quality (no patient data)
@@ -49,9 +49,10 @@ export async function riskRoutes(app: FastifyInstance, options: RiskRoutesOption
     const from = date(q.from, 'from', `${Number(to.slice(0, 4)) - 1}${to.slice(4)}`);
     if (from > to) outcomes.fail('from must not be after to', 'from');
     const by = q.by ?? 'self';
-    if (by !== 'self' && by !== 'town' && by !== 'village' && by !== 'team') outcomes.fail('by must be self, town, village or team', 'by');
+    if (by !== 'self' && by !== 'town' && by !== 'village' && by !== 'team' && by !== 'model') outcomes.fail('by must be self, town, village, team or model', 'by');
     await options.authorizeOrgUnit(request, orgUnit);
     if (by === 'team') return { rows: await riskIndicators(options.db, { orgUnit, from, to, byTeam: true }) };
+    if (by === 'model') return { rows: await riskIndicators(options.db, { orgUnit, from, to, byModel: true }) };
     const groupLength = by === 'self' ? orgUnit.length : LEVEL_LENGTH[by];
     if (groupLength < orgUnit.length) outcomes.fail(`by=${by} is above orgUnit ${orgUnit}`, 'by');
     return { rows: await riskIndicators(options.db, { orgUnit, from, to, groupLength }) };

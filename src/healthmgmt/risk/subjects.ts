@@ -3,9 +3,17 @@
  * (issue 7): an array of subjects in, an array of `{ risk, category, score?, outOfRange? }` out.
  * Pure. Cholesterol comes in mmol/L (PCE converts with 1 mmol/L = 38.67 mg/dL; China-PAR with its own
  * 0.0259). A missing or mistyped field is an Error naming it (`subjects[2].hdl is required`); a value
- * outside a model's validated range is scored and named in `outOfRange`.
+ * outside a model's validated range is scored and named in `outOfRange`. China-PAR results also carry
+ * `lifetimeAssessmentIndicated` (2019 guideline: age 20–59, 10-year risk < 10 %) and `lifetimeRisk: null`,
+ * because the lifetime equations are not implemented (docs/risk-models.md).
  */
-import { chinaPar10YearRisk, chineseDiabetesRiskScore, cholesterolMmolLToMgDl, pooledCohort10YearRisk } from './models/index.js';
+import {
+  chinaPar10YearRisk,
+  chineseDiabetesRiskScore,
+  cholesterolMmolLToMgDl,
+  pooledCohort10YearRisk,
+  type ChinaParCoefficientSet,
+} from './models/index.js';
 
 export type EquationName = 'china-par' | 'pce' | 'cdrs';
 export const EQUATIONS: readonly EquationName[] = ['china-par', 'pce', 'cdrs'];
@@ -17,6 +25,15 @@ export interface EquationResult {
   /** CDRS points (0–51). */
   score?: number;
   outOfRange?: string[];
+  /** China-PAR only: the guideline asks for a lifetime-risk assessment, which is not computed here. */
+  lifetimeAssessmentIndicated?: boolean;
+  /** China-PAR only: always null (no published lifetime equations). */
+  lifetimeRisk?: null;
+}
+
+/** Options of the equations; `chinaParCoefficients` defaults to the official calculator's set. */
+export interface ScoreOptions {
+  chinaParCoefficients?: ChinaParCoefficientSet;
 }
 
 type Subject = Record<string, unknown>;
@@ -52,7 +69,7 @@ class Fields {
 const withRange = (r: EquationResult, outOfRange: readonly string[]): EquationResult => (outOfRange.length > 0 ? { ...r, outOfRange: [...outOfRange] } : r);
 
 /** Scores one subject with one equation; throws an Error naming the first bad field. */
-export function scoreSubject(model: EquationName, subject: unknown, where = 'subjects[0]'): EquationResult {
+export function scoreSubject(model: EquationName, subject: unknown, where = 'subjects[0]', options: ScoreOptions = {}): EquationResult {
   if (!subject || typeof subject !== 'object' || Array.isArray(subject)) throw new Error(`${where} must be an object`);
   const f = new Fields(subject as Subject, where);
   const sex = f.oneOf('sex', ['male', 'female'] as const);
@@ -89,12 +106,13 @@ export function scoreSubject(model: EquationName, subject: unknown, where = 'sub
     region: f.oneOf('region', ['north', 'south'] as const),
     urban: f.bool('urban', male ? undefined : false),
     familyHistoryAscvd: f.bool('familyHistory', male ? undefined : false),
+    coefficients: options.chinaParCoefficients,
   });
-  return withRange({ risk: r.risk, category: r.category }, r.outOfRange);
+  return { ...withRange({ risk: r.risk, category: r.category }, r.outOfRange), lifetimeAssessmentIndicated: r.lifetimeAssessmentIndicated, lifetimeRisk: null };
 }
 
 /** Scores a parsed JSON array of subjects. */
-export function scoreSubjects(model: EquationName, subjects: unknown): EquationResult[] {
+export function scoreSubjects(model: EquationName, subjects: unknown, options: ScoreOptions = {}): EquationResult[] {
   if (!Array.isArray(subjects)) throw new Error('input must be a JSON array of subjects');
-  return subjects.map((s, i) => scoreSubject(model, s, `subjects[${i}]`));
+  return subjects.map((s, i) => scoreSubject(model, s, `subjects[${i}]`, options));
 }

@@ -1,25 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CHINA_PAR_MEN,
-  CHINA_PAR_WOMEN,
-  chinaPar10YearRisk,
-  chinaParCategory,
-  chinaParLifetimeAssessmentIndicated,
-  type ChinaParInput,
-} from './china-par.js';
+import { chinaPar10YearRisk, chinaParCategory, chinaParLifetimeAssessmentIndicated, type ChinaParInput } from './china-par.js';
+import { CHINA_PAR_CALCULATOR_MEN, CHINA_PAR_PAPER_MEN, CHINA_PAR_PAPER_WOMEN, type ChinaParCoefficientSet } from './china-par-coefficients.js';
 
 // Yang 2016 worked example (Supplemental Table 1, Table 2): untreated SBP 130, TC 210 mg/dL,
 // HDL 55 mg/dL, waist 80 cm, non-smoker, diabetes, urban northern China, no family history.
 const MGDL = 1 / 0.0259; // the paper's conversion, so mmol/L inputs map back to the example's mg/dL
-function example(sex: 'male' | 'female', ageYears: number): ChinaParInput {
+function example(sex: 'male' | 'female', ageYears: number, coefficients: ChinaParCoefficientSet = 'paper-example'): ChinaParInput {
   return {
     sex, ageYears, sbpMmHg: 130, bpTreated: false, tcMmolL: 210 / MGDL, hdlMmolL: 55 / MGDL, waistCm: 80,
-    currentSmoker: false, diabetes: true, region: 'north', urban: true, familyHistoryAscvd: false,
+    currentSmoker: false, diabetes: true, region: 'north', urban: true, familyHistoryAscvd: false, coefficients,
   };
 }
 const pct = (risk: number) => risk * 100;
 
-describe('China-PAR: the paper\'s worked examples', () => {
+describe('China-PAR, paper-example coefficients: the paper\'s worked examples', () => {
   it('reproduces the printed men\'s individual sum 142.04 and its terms', () => {
     const result = chinaPar10YearRisk(example('male', 60));
     expect(result.individualSum).toBeCloseTo(142.04, 1);
@@ -45,13 +39,22 @@ describe('China-PAR: the paper\'s worked examples', () => {
   }
 
   it('the recovered men\'s coefficients round to the printed two-decimal ones', () => {
-    expect(CHINA_PAR_MEN.lnAge.toFixed(2)).toBe('31.97');
-    expect(CHINA_PAR_MEN.lnSbpUntreated.toFixed(2)).toBe('26.15');
-    expect(CHINA_PAR_MEN.lnTc.toFixed(2)).toBe('0.62');
-    expect(CHINA_PAR_MEN.lnHdl.toFixed(2)).toBe('-0.69');
-    expect(CHINA_PAR_MEN.lnWaist.toFixed(2)).toBe('-0.71');
-    expect(CHINA_PAR_MEN.lnAgeXLnSbpUntreated.toFixed(2)).toBe('-5.73');
-    expect(CHINA_PAR_WOMEN.baselineSurvival10.toFixed(2)).toBe('0.99');
+    expect(CHINA_PAR_PAPER_MEN.lnAge.toFixed(2)).toBe('31.97');
+    expect(CHINA_PAR_PAPER_MEN.lnSbpUntreated.toFixed(2)).toBe('26.15');
+    expect(CHINA_PAR_PAPER_MEN.lnTc.toFixed(2)).toBe('0.62');
+    expect(CHINA_PAR_PAPER_MEN.lnHdl.toFixed(2)).toBe('-0.69');
+    expect(CHINA_PAR_PAPER_MEN.lnWaist.toFixed(2)).toBe('-0.71');
+    expect(CHINA_PAR_PAPER_MEN.lnAgeXLnSbpUntreated.toFixed(2)).toBe('-5.73');
+    expect(CHINA_PAR_PAPER_WOMEN.baselineSurvival10.toFixed(2)).toBe('0.99');
+  });
+
+  it('the three-decimal (T/JPMA 024—2024) men\'s coefficients agree with the ones recovered from the worked example', () => {
+    // Two independent routes to the same unrounded coefficients: within 0.0005 (three-decimal rounding) plus the
+    // recovery's own error (a two-decimal term divided by its value: at most 0.005 / ln 55 = 0.0013 for HDL).
+    const keys = ['lnAge', 'lnSbpUntreated', 'lnTc', 'lnHdl', 'lnWaist', 'lnAgeXLnSbpUntreated'] as const;
+    for (const k of keys) expect(Math.abs(CHINA_PAR_CALCULATOR_MEN[k] - CHINA_PAR_PAPER_MEN[k]), k).toBeLessThanOrEqual(0.0005 + 0.0013);
+    // and each rounds to the paper's printed two decimals
+    expect([CHINA_PAR_CALCULATOR_MEN.lnSbpTreated, CHINA_PAR_CALCULATOR_MEN.smoker, CHINA_PAR_CALCULATOR_MEN.familyHistory].map((v) => v.toFixed(2))).toEqual(['27.39', '3.96', '6.22']);
   });
 });
 
@@ -62,10 +65,18 @@ describe('China-PAR: 2019 Chinese guideline example', () => {
     sex: 'male', ageYears: 40, sbpMmHg: 145, bpTreated: false, tcMmolL: 5.2, hdlMmolL: 1.3, waistCm: 80,
     currentSmoker: false, diabetes: false, region: 'north', urban: true, familyHistoryAscvd: true,
   };
-  it('is low risk and within 0.2 percentage point of 4.7 %', () => {
+  it('calculator coefficients (default): low risk, within 0.1 percentage point of 4.7 % (ours 4.72 %)', () => {
     const result = chinaPar10YearRisk(guideline);
+    expect(result.coefficients).toBe('calculator');
     expect(result.category).toBe('low');
-    expect(Math.abs(pct(result.risk) - 4.7)).toBeLessThanOrEqual(0.2);
+    expect(Math.abs(pct(result.risk) - 4.7)).toBeLessThanOrEqual(0.1);
+  });
+
+  it('paper-example coefficients: low risk but 0.17 point above 4.7 % (why the calculator set is the default)', () => {
+    const result = chinaPar10YearRisk({ ...guideline, coefficients: 'paper-example' });
+    expect(result.category).toBe('low');
+    expect(pct(result.risk) - 4.7).toBeGreaterThan(0.1);
+    expect(pct(result.risk) - 4.7).toBeLessThanOrEqual(0.2);
   });
 });
 
@@ -184,36 +195,65 @@ const CALCULATOR: readonly (readonly number[])[] = [
   [2, 60, 0, 0, 85, 200, 40, 120, 0, 0, 0, 0, 3.4],
   [2, 60, 1, 0, 85, 200, 40, 120, 0, 0, 0, 0, 5.8],];
 
-describe('China-PAR: agreement with the official online calculator', () => {
-  const compared = CALCULATOR.map((row) => {
+function compareWithCalculator(coefficients: ChinaParCoefficientSet) {
+  return CALCULATOR.map((row) => {
     const [sex, age, north, urban, waist, tc, hdl, sbp, treated, dm, smoker, fh, official] = row;
     const input: ChinaParInput = {
       sex: sex === 1 ? 'male' : 'female', ageYears: age, sbpMmHg: sbp, bpTreated: treated === 1,
       tcMmolL: tc / MGDL, hdlMmolL: hdl / MGDL, waistCm: waist, currentSmoker: smoker === 1, diabetes: dm === 1,
-      region: north === 1 ? 'north' : 'south', urban: urban === 1, familyHistoryAscvd: fh === 1,
+      region: north === 1 ? 'north' : 'south', urban: urban === 1, familyHistoryAscvd: fh === 1, coefficients,
     };
     return { sex: input.sex, official, ours: pct(chinaPar10YearRisk(input).risk) };
   });
-  const mae = (sex: string) => {
-    const rows = compared.filter((row) => row.sex === sex);
-    return rows.reduce((sum, row) => sum + Math.abs(row.ours - row.official), 0) / rows.length;
-  };
+}
+function meanAbsoluteError(rows: readonly { official: number; ours: number }[]): number {
+  return rows.reduce((sum, row) => sum + Math.abs(row.ours - row.official), 0) / rows.length;
+}
 
+describe('China-PAR, calculator coefficients (default): the official online calculator', () => {
+  const compared = compareWithCalculator('calculator');
+  for (const sex of ['male', 'female'] as const) {
+    it(`${sex}: every official output within 0.1 percentage point (mean absolute error ≤ 0.05)`, () => {
+      const rows = compared.filter((row) => row.sex === sex);
+      expect(rows.length).toBeGreaterThan(50);
+      // The calculator displays one decimal, so 0.05 is its own rounding; women measure 0.09 at most.
+      for (const row of rows) expect(Math.abs(row.ours - row.official), `official ${row.official}`).toBeLessThanOrEqual(0.1);
+      expect(meanAbsoluteError(rows)).toBeLessThanOrEqual(0.05);
+    });
+  }
+
+  it('same category wherever the official value is not within 0.1 point of a cut-off', () => {
+    for (const row of compared) {
+      if (Math.abs(row.official - 5) < 0.1 || Math.abs(row.official - 10) < 0.1) continue;
+      expect(chinaParCategory(row.ours / 100)).toBe(chinaParCategory(row.official / 100));
+    }
+  });
+
+  it('the paper\'s Table 2: women within 0.11 point (70 y: 17.20 vs 17.1); men 0.1–0.4 point low at 60 and 70 years (the paper and the calculator disagree)', () => {
+    const men = [40, 50, 60, 70].map((age) => pct(chinaPar10YearRisk(example('male', age, 'calculator')).risk));
+    const women = [40, 50, 60, 70].map((age) => pct(chinaPar10YearRisk(example('female', age, 'calculator')).risk));
+    [2.4, 5.4, 10.1, 17.1].forEach((printed, i) => expect(Math.abs(women[i] - printed)).toBeLessThanOrEqual(0.11));
+    expect(Math.abs(men[0] - 2.2)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(men[1] - 5.4)).toBeLessThanOrEqual(0.1);
+    expect(11.0 - men[2]).toBeGreaterThan(0.1);
+    expect(11.0 - men[2]).toBeLessThan(0.3);
+    expect(19.6 - men[3]).toBeGreaterThan(0.2);
+    expect(19.6 - men[3]).toBeLessThan(0.4);
+  });
+});
+
+describe('China-PAR, paper-example coefficients: the official online calculator', () => {
+  const compared = compareWithCalculator('paper-example');
   it('men: mean absolute error ≤ 0.15 percentage point, none above 0.6', () => {
-    expect(mae('male')).toBeLessThanOrEqual(0.15);
-    for (const row of compared.filter((r) => r.sex === 'male')) expect(Math.abs(row.ours - row.official)).toBeLessThanOrEqual(0.6);
+    const rows = compared.filter((r) => r.sex === 'male');
+    expect(meanAbsoluteError(rows)).toBeLessThanOrEqual(0.15);
+    for (const row of rows) expect(Math.abs(row.ours - row.official)).toBeLessThanOrEqual(0.6);
   });
 
   it('women: mean absolute error ≤ 0.35 percentage point, none above 1.2', () => {
-    expect(mae('female')).toBeLessThanOrEqual(0.35);
-    for (const row of compared.filter((r) => r.sex === 'female')) expect(Math.abs(row.ours - row.official)).toBeLessThanOrEqual(1.2);
-  });
-
-  it('same category wherever the official value is at least 0.5 point from a cut-off', () => {
-    for (const row of compared) {
-      if (Math.abs(row.official - 5) < 0.5 || Math.abs(row.official - 10) < 0.5) continue;
-      expect(chinaParCategory(row.ours / 100)).toBe(chinaParCategory(row.official / 100));
-    }
+    const rows = compared.filter((r) => r.sex === 'female');
+    expect(meanAbsoluteError(rows)).toBeLessThanOrEqual(0.35);
+    for (const row of rows) expect(Math.abs(row.ours - row.official)).toBeLessThanOrEqual(1.2);
   });
 });
 
@@ -240,6 +280,14 @@ describe('China-PAR: categories, ranges and errors', () => {
   it('throws a RangeError naming a non-positive measurement', () => {
     expect(() => chinaPar10YearRisk({ ...example('male', 60), hdlMmolL: 0 })).toThrow(/hdlMmolL/);
     expect(() => chinaPar10YearRisk({ ...example('male', 60), sbpMmHg: Number.NaN })).toThrow(/sbpMmHg/);
+  });
+
+  it('says in every result whether the guideline\'s lifetime assessment is due, and gives no lifetime risk', () => {
+    const young = chinaPar10YearRisk({ ...example('male', 45, 'calculator'), diabetes: false });
+    expect(young.risk).toBeLessThan(0.1);
+    expect(young.lifetimeAssessmentIndicated).toBe(true);
+    expect(young.lifetimeRisk).toBeNull();
+    expect(chinaPar10YearRisk(example('male', 60, 'calculator')).lifetimeAssessmentIndicated).toBe(false);
   });
 
   it('asks for lifetime risk at 20–59 years with 10-year risk below 10 %', () => {

@@ -7,12 +7,10 @@
  * rule: 中国心血管病风险评估和管理指南 (Chinese guideline on the assessment and management of
  * cardiovascular risk), 中国循环杂志 2019;34(1):4–28.
  *
- * Precision note (see docs/risk-models.md): the paper prints the coefficients to two decimals and the
- * women's baseline survival only as 0.99, which do not reproduce the paper's own worked example. Six
- * continuous men's coefficients are therefore recovered from the "coefficient × value" column of the
- * men's worked example (computed by the authors with unrounded coefficients), and the women's baseline
- * survival is solved from the women's worked example (individual sum 119.22 → 10.1 %).
+ * Coefficients: `china-par-coefficients.ts` holds two sets — the official calculator's three-decimal
+ * coefficients (default) and the paper-example set; docs/risk-models.md explains why both exist.
  */
+import { chinaParCoefficients, type ChinaParCoefficientSet } from './china-par-coefficients.js';
 import type { Sex } from './units.js';
 import { TC_MMOL_PER_MGDL_CHINA_PAR } from './units.js';
 
@@ -40,6 +38,8 @@ export interface ChinaParInput {
   readonly urban: boolean;
   /** Family history of ASCVD in parents or siblings (men's equation only). */
   readonly familyHistoryAscvd: boolean;
+  /** Coefficient set; default `calculator` (the official calculator's three-decimal coefficients). */
+  readonly coefficients?: ChinaParCoefficientSet;
 }
 
 /** 2019 Chinese guideline 10-year categories: < 5 % low, 5–9.9 % intermediate, ≥ 10 % high. */
@@ -61,75 +61,16 @@ export interface ChinaParResult {
   readonly terms: readonly RiskTerm[];
   /** Names of inputs outside the range the equations were derived or validated on. */
   readonly outOfRange: readonly string[];
+  /** The coefficient set used. */
+  readonly coefficients: ChinaParCoefficientSet;
+  /**
+   * The 2019 guideline asks for a lifetime-risk assessment (age 20–59, 10-year risk < 10 %). The lifetime
+   * equations are not published in a usable form, so `lifetimeRisk` is always null: when this flag is true
+   * the caller must say that the lifetime assessment the guideline asks for was not done.
+   */
+  readonly lifetimeAssessmentIndicated: boolean;
+  readonly lifetimeRisk: null;
 }
-
-interface Coefficients {
-  lnAge: number;
-  lnSbpTreated: number;
-  lnSbpUntreated: number;
-  lnTc: number;
-  lnHdl: number;
-  lnWaist: number;
-  smoker: number;
-  diabetes: number;
-  north: number;
-  urban: number;
-  familyHistory: number;
-  lnAgeXLnSbpTreated: number;
-  lnAgeXLnSbpUntreated: number;
-  lnAgeXSmoker: number;
-  lnAgeXFamilyHistory: number;
-  meanSum: number;
-  baselineSurvival10: number;
-}
-
-// Men's worked example (Yang 2016 Supplemental Table 1): age 60, untreated SBP 130, TC 210 mg/dL,
-// HDL 55 mg/dL, waist 80 cm; printed coefficient × value: 130.88, 127.28, 3.32, −2.78, −3.12, −114.21.
-const LN60 = Math.log(60);
-const LN130 = Math.log(130);
-
-/** Men: Yang 2016 Supplemental Table 1 (two-decimal coefficients; six continuous ones recovered, see header). */
-export const CHINA_PAR_MEN: Readonly<Coefficients> = Object.freeze({
-  lnAge: 130.88 / LN60, // printed 31.97
-  lnSbpTreated: 27.39,
-  lnSbpUntreated: 127.28 / LN130, // printed 26.15
-  lnTc: 3.32 / Math.log(210), // printed 0.62
-  lnHdl: -2.78 / Math.log(55), // printed −0.69
-  lnWaist: -3.12 / Math.log(80), // printed −0.71
-  smoker: 3.96,
-  diabetes: 0.36,
-  north: 0.48,
-  urban: -0.16,
-  familyHistory: 6.22,
-  lnAgeXLnSbpTreated: -6.02,
-  lnAgeXLnSbpUntreated: -114.21 / (LN60 * LN130), // printed −5.73
-  lnAgeXSmoker: -0.94,
-  lnAgeXFamilyHistory: -1.53,
-  meanSum: 140.68,
-  baselineSurvival10: 0.9707, // Supplemental Table 2 worked formula (Table 1 prints 0.97)
-});
-
-/** Women: Yang 2016 Supplemental Table 1; urban and family history are not in the women's equation. */
-export const CHINA_PAR_WOMEN: Readonly<Coefficients> = Object.freeze({
-  lnAge: 24.87,
-  lnSbpTreated: 20.71,
-  lnSbpUntreated: 19.98,
-  lnTc: 0.06,
-  lnHdl: -0.22,
-  lnWaist: 1.48,
-  smoker: 0.49,
-  diabetes: 0.57,
-  north: 0.54,
-  urban: 0,
-  familyHistory: 0,
-  lnAgeXLnSbpTreated: -4.53,
-  lnAgeXLnSbpUntreated: -4.36,
-  lnAgeXSmoker: 0,
-  lnAgeXFamilyHistory: 0,
-  meanSum: 117.26,
-  // Printed 0.99; solved from the women's worked example: 1 − S^exp(119.22 − 117.26) = 0.101.
-  baselineSurvival10: Math.pow(1 - 0.101, 1 / Math.exp(119.22 - 117.26)),
-});
 
 /** Validated ranges: age from the derivation cohorts (35–74); the rest from the official calculator's input limits. */
 export const CHINA_PAR_RANGES = Object.freeze({
@@ -173,7 +114,8 @@ export function chinaParCategory(risk: number): ChinaParCategory {
  * non-finite measurements; values outside the validated ranges are computed and listed in `outOfRange`.
  */
 export function chinaPar10YearRisk(input: ChinaParInput): ChinaParResult {
-  const c = input.sex === 'male' ? CHINA_PAR_MEN : CHINA_PAR_WOMEN;
+  const set = input.coefficients ?? 'calculator';
+  const c = chinaParCoefficients(input.sex, set);
   const lnAge = Math.log(positive('ageYears', input.ageYears));
   const lnSbp = Math.log(positive('sbpMmHg', input.sbpMmHg));
   // The paper's unit: mg/dL = mmol/L ÷ 0.0259 (Yang 2016, Methods).
@@ -204,13 +146,23 @@ export function chinaPar10YearRisk(input: ChinaParInput): ChinaParResult {
   const individualSum = terms.reduce((sum, term) => sum + term.value, 0);
   // Cox model, Yang 2016 Supplemental Table 2: risk = 1 − S10^exp(IndX'B − MeanX'B).
   const risk = 1 - Math.pow(c.baselineSurvival10, Math.exp(individualSum - c.meanSum));
-  return { risk, category: chinaParCategory(risk), individualSum, terms, outOfRange: rangeFlags(input) };
+  return {
+    risk,
+    category: chinaParCategory(risk),
+    individualSum,
+    terms,
+    outOfRange: rangeFlags(input),
+    coefficients: set,
+    lifetimeAssessmentIndicated: chinaParLifetimeAssessmentIndicated(input.ageYears, risk),
+    lifetimeRisk: null,
+  };
 }
 
 /**
  * Whether the 2019 Chinese guideline asks for a lifetime-risk assessment: age 20–59 and a 10-year
  * risk below 10 % (low or intermediate). The lifetime equations themselves (Liu F et al., Sci Bull
- * 2018;63:779–787) are not implemented: their coefficients are not published in a usable form.
+ * 2018;63:779–787) are not implemented: their coefficients are not published in a usable form
+ * (docs/risk-models.md lists what was searched).
  */
 export function chinaParLifetimeAssessmentIndicated(ageYears: number, tenYearRisk: number): boolean {
   return ageYears >= 20 && ageYears < 60 && tenYearRisk < 0.1;

@@ -76,3 +76,20 @@ describe('CDRS totals around the OGTT cut-off of 25', () => {
     expect(() => chineseDiabetesRiskScore({ ...lowest, bmiKgM2: -3 })).toThrow(/bmiKgM2/);
   });
 });
+
+// Both sides of every band edge of every item (Zhou 2013 as printed in the 2017/2020 Chinese T2DM guideline),
+// read off the table by hand: [value just below the edge, its points], [the edge, its points].
+describe('CDRS: both sides of every band edge', () => {
+  const edges: { item: 'age' | 'bmi' | 'waist' | 'sbp'; patch: (v: number) => Partial<CdrsInput>; pairs: [number, number][] }[] = [
+    { item: 'age', patch: (ageYears) => ({ ageYears }), pairs: [[20, 0], [24, 0], [25, 4], [34, 4], [35, 8], [39, 8], [40, 11], [44, 11], [45, 12], [49, 12], [50, 13], [54, 13], [55, 15], [59, 15], [60, 16], [64, 16], [65, 18], [74, 18]] },
+    { item: 'bmi', patch: (bmiKgM2) => ({ bmiKgM2 }), pairs: [[21.99, 0], [22, 1], [23.99, 1], [24, 3], [29.99, 3], [30, 5]] },
+    { item: 'waist', patch: (waistCm) => ({ sex: 'male', waistCm }), pairs: [[74.9, 0], [75, 3], [79.9, 3], [80, 5], [84.9, 5], [85, 7], [89.9, 7], [90, 8], [94.9, 8], [95, 10]] },
+    { item: 'waist', patch: (waistCm) => ({ sex: 'female', waistCm }), pairs: [[69.9, 0], [70, 3], [74.9, 3], [75, 5], [79.9, 5], [80, 7], [84.9, 7], [85, 8], [89.9, 8], [90, 10]] },
+    { item: 'sbp', patch: (sbpMmHg) => ({ sbpMmHg }), pairs: [[109, 0], [110, 1], [119, 1], [120, 3], [129, 3], [130, 6], [139, 6], [140, 7], [149, 7], [150, 8], [159, 8], [160, 10]] },
+  ];
+  for (const { item, patch, pairs } of edges) {
+    it(`${item}${item === 'waist' ? ` (${String(patch(0).sex)})` : ''}: ${pairs.map(([v, p]) => `${v}→${p}`).join(', ')}`, () => {
+      for (const [value, points] of pairs) expect(pointsOf(patch(value))[item], `${item} ${value}`).toBe(points);
+    });
+  }
+});

@@ -8,13 +8,20 @@ export { CHOLESTEROL_MGDL_PER_MMOLL, cholesterolMgDlToMmolL, cholesterolMmolLToM
 export type { ChinaParCategory, ChinaParInput, ChinaParResult, ChinaRegion, RiskTerm } from './china-par.js';
 export {
   CHINA_PAR_LIFETIME_HIGH_RISK,
-  CHINA_PAR_MEN,
   CHINA_PAR_RANGES,
-  CHINA_PAR_WOMEN,
   chinaPar10YearRisk,
   chinaParCategory,
   chinaParLifetimeAssessmentIndicated,
 } from './china-par.js';
+export type { ChinaParCoefficients, ChinaParCoefficientSet } from './china-par-coefficients.js';
+export {
+  CHINA_PAR_CALCULATOR_MEN,
+  CHINA_PAR_CALCULATOR_WOMEN,
+  CHINA_PAR_COEFFICIENT_SETS,
+  CHINA_PAR_PAPER_MEN,
+  CHINA_PAR_PAPER_WOMEN,
+  chinaParCoefficients,
+} from './china-par-coefficients.js';
 
 export type { PceCategory, PceEquationName, PceInput, PceRace, PceResult } from './pooled-cohort.js';
 export { PCE_EQUATIONS, PCE_RANGES, pceCategory, pceEquationFor, pooledCohort10YearRisk } from './pooled-cohort.js';

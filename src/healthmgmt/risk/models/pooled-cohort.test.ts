@@ -51,3 +51,22 @@ describe('Pooled Cohort Equations: behaviour', () => {
     expect(cholesterolMmolLToMgDl(5.5)).toBeCloseTo(212.685, 6);
   });
 });
+
+// Independent implementation: the CVrisk R package (Castro V, CRAN 1.1.x), tests/testthat/test-ascvd_10y_accaha.R —
+// the Table A profile with untreated SBP 140 instead of 120; its expected percentages (two decimals) are the
+// numbers compared here (GPL-3 code, used only for these figures).
+describe('Pooled Cohort Equations: CVrisk package test values (SBP 140)', () => {
+  const cvrisk = [
+    { sex: 'male', race: 'african-american', pct: 7.95 },
+    { sex: 'female', race: 'african-american', pct: 5.08 },
+    { sex: 'female', race: 'white', pct: 2.76 },
+    { sex: 'male', race: 'white', pct: 7.01 },
+    { sex: 'male', race: 'other', pct: 7.01 },
+  ] as const;
+  for (const row of cvrisk) {
+    it(`${row.race} ${row.sex}: ${row.pct} % within 0.01 point`, () => {
+      const result = pooledCohort10YearRisk({ ...EXAMPLE, sbpMmHg: 140, sex: row.sex, race: row.race });
+      expect(Math.abs(result.risk * 100 - row.pct)).toBeLessThanOrEqual(0.01);
+    });
+  }
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { ResidentHistory } from './features.js';
+import { planResident } from './plan.js';
+
+// A 45-year-old man without treatment, low 10-year risk: the 2019 guideline asks for a lifetime assessment.
+const young: ResidentHistory = {
+  residentId: 'p2',
+  orgUnit: '330109001001',
+  sex: 'male',
+  birthDate: '1980-03-01',
+  careTeam: 'team-1',
+  managingOrganization: 'centre-1',
+  hypertensionSince: null,
+  diabetesSince: null,
+  ascvdSince: null,
+  bp: [{ id: 'bp1', date: '2025-09-01', sbp: 124, dbp: 78 }],
+  glucose: [],
+  dispenses: [],
+  visits: ['2025-09-01'],
+  factors: {
+    tc: { id: 'tc1', date: '2025-06-01', value: 4.8 },
+    hdl: { id: 'hdl1', date: '2025-06-01', value: 1.3 },
+    waist: { id: 'w1', date: '2025-06-01', value: 84 },
+    bmi: { id: 'bmi1', date: '2025-06-01', value: 23 },
+  },
+};
+
+describe('planResident: China-PAR and the lifetime assessment', () => {
+  it('records that a lifetime assessment is due but not computed, and which coefficients were used', () => {
+    const par = planResident(young, '2025-12-20', {}).assessments.find((a) => a.model === 'china-par');
+    expect(par).toBeDefined();
+    expect(par?.predictions[0].probability).toBeLessThan(0.1);
+    expect(par?.version).toBe('Yang 2016, calculator coefficients');
+    expect(par?.explanation).toMatchObject({ lifetimeAssessmentIndicated: true, lifetimeRisk: null });
+    expect(par?.summary).toMatch(/lifetime risk indicated by the 2019 guideline but not computed/);
+  });
+
+  it('does not flag it at 60 years and over', () => {
+    const older = { ...young, birthDate: '1960-03-01' };
+    const par = planResident(older, '2025-12-20', {}).assessments.find((a) => a.model === 'china-par');
+    expect(par?.explanation).toMatchObject({ lifetimeAssessmentIndicated: false });
+    expect(par?.summary).not.toMatch(/lifetime/);
+  });
+});
