@@ -63,7 +63,7 @@ export default tseslint.config(
   },
   ...DOMAINS.map(domainRule),
   {
-    files: ['src/publichealth/detectors/**/*.ts', 'src/healthmgmt/risk/models/**/*.ts', 'src/foundation/mpi/pure/**/*.ts', 'src/care/referral/{referral-state,referral-sla,facility-level}.ts', 'src/care/centres/{centres-config,pathway,centres-fhir}.ts'],
+    files: ['src/publichealth/detectors/**/*.ts', 'src/healthmgmt/risk/models/**/*.ts', 'src/foundation/mpi/pure/**/*.ts', 'src/care/referral/{referral-state,referral-sla,facility-level}.ts', 'src/care/centres/{centres-config,pathway,centres-fhir}.ts', 'src/care/teleconsult/{teleconsult-state,teleconsult-fhir}.ts', 'src/care/visits/visit-fhir.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -212,6 +212,12 @@ describe('village rollup', () => {
         const rolled = await rolledUpIndicators(opened.db, { orgUnit: district, condition, asOf: ASOF, groupLength });
         expect(rolled!.rows).toEqual(live);
       }
+      // Every indicator of the issue is in the rollup, not zeros: the registry's overdue count and PDC ≥ 80 %.
+      const [all] = (await rolledUpIndicators(opened.db, { orgUnit: district, condition, asOf: ASOF }))!.rows;
+      const [pdc] = await adherenceIndicators(opened.db, { orgUnit: district, condition, asOf: ASOF });
+      expect(all).toMatchObject({ pdcWithFills: pdc.withFills, pdcMeasured: pdc.measured, pdcAdherent: pdc.adherent, pdcRate: pdc.adherenceRate });
+      expect(all.pdcMeasured).toBeGreaterThan(0);
+      expect(all.overdue).toBeGreaterThan(0);
     }
   });
 });

@@ -4,3 +4,8 @@
  */
 export * from './referral/index.js';
 export * from './centres/index.js';
+export * from './rounds/index.js';
+// Village-clinic visits, teleconsultation and the care indicators (issue 10).
+export * from './teleconsult/index.js';
+export * from './visits/index.js';
+export * from './indicators/index.js';

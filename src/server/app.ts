@@ -9,10 +9,12 @@ import { AccessService, OidcLogin, accessRoutes, auditEventRoutes, oidcRoutes, t
 import { ImportJobs, importRoutes } from '../foundation/ingest/index.js';
 import { MpiService, linkedPatientIds, mpiFhirRoutes, mpiRoutes } from '../foundation/mpi/index.js';
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
-import { assessResidents, chronicCareRoutes, chronicRoutes, loadLatestModel, medicationRoutes, riskRoutes } from '../healthmgmt/index.js';
-import { chinaDate, startDailyJob, type DailyJob } from '../foundation/jobs/index.js';
+import { assessResidents, chronicCareRoutes, chronicRoutes, loadLatestModel, medicationRoutes, refreshChronicRollups, riskRoutes, type FollowUpRules } from '../healthmgmt/index.js';
+import { chinaDate, dailyRunClaim, startDailyJob, type DailyJob } from '../foundation/jobs/index.js';
 import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
-import { centresRoutes, referralRoutes, type CentreDefinition } from '../care/index.js';
+import { centresRoutes, referralRoutes, roundsRoutes, type CentreDefinition } from '../care/index.js';
+import { careIndicatorRoutes, teleconsultRoutes, visitRoutes } from '../care/index.js';
+import { parseFollowUp, recordFollowUp, refillReminders, worklist } from '../healthmgmt/index.js';
 import { cockpitRoutes } from '../cockpit/index.js';
 import { createStore } from './modules.js';
 import type { Database } from '../foundation/db/index.js';
@@ -40,6 +42,10 @@ export interface AppOptions {
   surveillanceRunAt?: string;
   /** Daily risk assessment of every resident at HH:MM (UTC+8), asOf = the run date, newest trained model (HB_RISK_RUN_AT); absent or "off" = none. */
   riskRunAt?: string;
+  /** Daily refresh of the chronic-care village rollup at HH:MM (UTC+8) for today and the last month end (HB_CHRONIC_ROLLUP_AT); absent or "off" = none. */
+  chronicRollupAt?: string;
+  /** The district's chronic-care follow-up rules (HB_CHRONIC_RULES, loadFollowUpRules); absent = the national standard. */
+  chronicRules?: FollowUpRules;
   /** Headers, CORS, rate and body limits (HB_CORS_ORIGINS, HB_RATE_LIMIT_*, …); absent = the configuration defaults. */
   security?: Partial<SecurityOptions>;
   /** OpenID Connect login (HB_OIDC_*); absent = off (GET /auth/oidc/login answers 404). */
@@ -84,7 +90,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     bodyLimit: security.bodyLimit,
   });
-  const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors });
+  const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors, chronicRules: options.chronicRules });
   const access = await AccessService.create({ db: options.db, secret: options.jwtSecret, clock: options.clock, accessTokenSeconds: options.accessTokenSeconds });
   const mpi = new MpiService({ db: options.db, store, clock: options.clock });
   installErrorHandler(app);
@@ -179,6 +185,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(async (api) => medicationRoutes(api, { store, clock: options.clock, context: chronicContext }));
   await app.register(async (api) => referralRoutes(api, { store, access, clock: options.clock }));
   await app.register(async (api) => centresRoutes(api, { store, access, clock: options.clock, centres: options.centres }));
+  await app.register(async (api) => visitRoutes(api, { store, access, clock: options.clock }));
+  await app.register(async (api) => teleconsultRoutes(api, { store, access, clock: options.clock }));
+  await app.register(async (api) => careIndicatorRoutes(api, { store, access, clock: options.clock, centres: options.centres }));
+  // Mobile rounds (care) on the chronic registry's work lists, refills and follow-up recording (healthmgmt), wired here: domains do not import one another.
+  await app.register(async (api) => roundsRoutes(api, { store, access, clock: options.clock, sources: { worklist, refillReminders, parseFollowUp, recordFollowUp } }));
   await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock }));
   await app.register(async (api) =>
     riskRoutes(api, {
@@ -189,6 +200,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       context: chronicContext,
     }),
   );
+  // Each daily job claims its day in job_run first: with several server processes, one runs it (docs/scaling.md).
+  const skipped = (job: string) => (day: string) => app.log.info({ job, day }, 'daily job skipped: another process has run it');
   let scheduler: Scheduler | undefined;
   if (options.surveillanceRunAt && options.surveillanceRunAt !== 'off') {
     scheduler = startScheduler({
@@ -196,6 +209,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       at: options.surveillanceRunAt,
       clock: options.clock,
       onRun: (r, err) => (r ? app.log.info({ surveillance: { date: r.date, series: r.series, signals: r.signals, newSignals: r.newSignals, seconds: r.seconds } }, 'surveillance run') : app.log.error({ err }, 'surveillance run failed')),
+      claim: dailyRunClaim(options.db, 'surveillance'),
+      onSkip: skipped('surveillance'),
     });
   }
   let riskJob: DailyJob | undefined;
@@ -209,6 +224,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
         s
           ? app.log.info({ risk: { asOf: s.asOf, model: s.model, residents: s.residents, assessed: s.assessed, tasksCreated: s.tasksCreated, tasksSkippedOpen: s.tasksSkippedOpen, seconds: s.seconds } }, 'risk run')
           : app.log.error({ err }, 'risk run failed'),
+      claim: dailyRunClaim(options.db, 'risk'),
+      onSkip: skipped('risk'),
+    });
+  }
+  let chronicRollupJob: DailyJob | undefined;
+  if (options.chronicRollupAt && options.chronicRollupAt !== 'off') {
+    chronicRollupJob = startDailyJob({
+      at: options.chronicRollupAt,
+      clock: options.clock,
+      // Every village, both programmes, for the run's date and the last month end (docs/chronic-care.md "Village rollup"); counts only in the log.
+      run: (now) => refreshChronicRollups(options.db, { today: chinaDate(now), now }),
+      onRun: (s, err) => (s ? app.log.info({ chronicRollup: s }, 'chronic rollup') : app.log.error({ err }, 'chronic rollup failed')),
+      claim: dailyRunClaim(options.db, 'chronic-rollup'),
+      onSkip: skipped('chronic-rollup'),
     });
   }
   await app.register(async (api) =>
@@ -231,6 +260,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     close: async () => {
       await scheduler?.stop();
       await riskJob?.stop();
+      await chronicRollupJob?.stop();
       await imports.close();
       await app.close();
       await store.settle();

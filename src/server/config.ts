@@ -27,6 +27,10 @@ const schema = z.object({
   surveillanceRunAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('01:00'),
   /** Daily risk assessment of every resident (newest trained model, asOf = the run date in UTC+8) at HH:MM China Standard Time, or "off". */
   riskRunAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('02:00'),
+  /** Daily refresh of the chronic-care village rollup (today and the last month end, UTC+8) at HH:MM China Standard Time, or "off". */
+  chronicRollupAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('03:00'),
+  /** JSON file of the district's chronic-care follow-up rules (docs/chronic-care.md "District rules"); unset = the national standard. */
+  chronicRules: z.string().min(1).optional(),
   /** OpenID Connect login (docs/access.md "OpenID Connect"): off while the issuer is unset. https, or http on localhost. */
   oidcIssuer: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u), 'must be an https:// URL (http:// only on localhost)').optional(),
   oidcClientId: z.string().min(1).optional(),
@@ -79,6 +83,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     accessTokenSeconds: env.HB_ACCESS_TOKEN_SECONDS,
     surveillanceRunAt: env.HB_SURVEILLANCE_RUN_AT,
     riskRunAt: env.HB_RISK_RUN_AT,
+    chronicRollupAt: env.HB_CHRONIC_ROLLUP_AT,
+    chronicRules: env.HB_CHRONIC_RULES,
     oidcIssuer: env.HB_OIDC_ISSUER,
     oidcClientId: env.HB_OIDC_CLIENT_ID,
     oidcClientSecret: env.HB_OIDC_CLIENT_SECRET,

@@ -5,13 +5,15 @@
  */
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
-import { DEFAULT_CENTRES, enrolMatching, seedDemoReferrals } from '../care/index.js';
+import { DEFAULT_CENTRES, enrolMatching, seedDemoPathways, seedDemoReferrals } from '../care/index.js';
+import { seedDemoVisits } from '../care/index.js';
 import type { Database } from '../foundation/db/index.js';
 import type { FhirStore } from '../foundation/fhir/index.js';
 import { BatchImporter, type ImportStats } from '../foundation/ingest/index.js';
-import { assessResidents, loadLatestModel } from '../healthmgmt/index.js';
+import { assessResidents, loadLatestModel, refreshChronicRollups } from '../healthmgmt/index.js';
+import { chinaDate } from '../foundation/jobs/index.js';
 import { runSurveillance } from '../publichealth/index.js';
-import { simulateDistrict } from '../simulate/index.js';
+import { Rng, simulateDistrict } from '../simulate/index.js';
 
 /** True when the store holds no Patient yet. */
 export async function isEmpty(db: Database): Promise<boolean> {
@@ -48,7 +50,13 @@ export async function seedDemoDistrict(store: FhirStore, options: { residents: n
   await seedDemoReferrals(store);
   // Specialised-disease centres: every resident whose diagnoses meet a centre's criteria is enrolled (docs/care.md).
   await enrolMatching(store, { actor: 'system:demo-centres' }, DEFAULT_CENTRES, { now: await lastActivity(store.db) });
+  // Village-clinic visits (resolved, teleconsultation, referral) dated in the data's last days: src/care/visits/visits-demo.ts.
+  await seedDemoVisits(store, await lastActivity(store.db));
+  // Emergency arrivals with thrombolysis (I63) and PCI (I21) of the enrolled stroke and chest-pain patients: src/care/centres/centres-demo.ts.
+  await seedDemoPathways(store, { actor: 'system:demo-centres' }, Rng.derive(options.seed ?? 20260101, 'centre-pathways'));
   if (options.riskAssessment ?? true) await runDemoRiskAssessment(store);
+  // The cockpit reads the chronic-care village rollup (today and last month end), as after a nightly run (docs/chronic-care.md).
+  await refreshChronicRollups(store.db, { today: chinaDate(new Date()), now: new Date() });
   return stats;
 }
 

@@ -6,27 +6,34 @@ import type { Migration } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
 import { createMpiProjector } from '../foundation/mpi/index.js';
-import { chronicMigration, chronicProjector, chronicRegistryMigration, riskMigration, riskProjector } from '../healthmgmt/index.js';
+import { chronicMigration, chronicProjector, chronicRegistryMigration, chronicRollupMigration, createChronicProjector, riskMigration, riskProjector, type FollowUpRules } from '../healthmgmt/index.js';
 import { caseProjector, surveillanceMigration } from '../publichealth/index.js';
-import { centresMigration, centresProjector, referralMigration, referralProjector } from '../care/index.js';
+import { centresMigration, centresProjector, referralMigration, referralProjector, roundsMigration } from '../care/index.js';
+import { teleconsultMigration, teleconsultProjector, visitsMigration, visitsProjector } from '../care/index.js';
 
 export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
   '0100-healthmgmt-chronic-projections': chronicMigration,
   '0101-healthmgmt-chronic-registry': chronicRegistryMigration,
+  '0102-healthmgmt-chronic-rollup-all-indicators': chronicRollupMigration,
   '0120-healthmgmt-risk-interventions': riskMigration,
   '0200-publichealth-surveillance': surveillanceMigration,
   '0300-care-referral': referralMigration,
   '0310-care-centres': centresMigration,
+  '0320-care-rounds': roundsMigration,
+  '0330-care-teleconsult': teleconsultMigration,
+  '0331-care-visits': visitsMigration,
 };
 
-export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, riskProjector, referralProjector, centresProjector];
+export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, riskProjector, referralProjector, centresProjector, teleconsultProjector, visitsProjector];
 
 /**
  * The store with the foundation's projectors (the master patient index: real-time matching of every
  * Patient write) and every domain projector: the one way the server, the CLI and seeding open it.
  */
-export function createStore(db: Database, options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[] } = {}): { store: FhirStore; audit: AuditSink } {
+export function createStore(db: Database, options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[]; chronicRules?: FollowUpRules } = {}): { store: FhirStore; audit: AuditSink } {
   const audit = options.audit ?? new BufferedAuditWriter(db);
-  const projectors = options.projectors ?? [createMpiProjector({ clock: options.clock }), ...DOMAIN_PROJECTORS];
+  // A district's own follow-up rules (HB_CHRONIC_RULES) replace the national ones in the chronic-care projector.
+  const domain = options.chronicRules ? DOMAIN_PROJECTORS.map((p) => (p === chronicProjector ? createChronicProjector(options.chronicRules) : p)) : DOMAIN_PROJECTORS;
+  const projectors = options.projectors ?? [createMpiProjector({ clock: options.clock }), ...domain];
   return { store: new FhirStore({ db, audit, clock: options.clock, projectors }), audit };
 }

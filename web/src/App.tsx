@@ -14,6 +14,13 @@ import { MpiQueuePage } from './pages/mpi/MpiQueuePage';
 import { PairPage } from './pages/mpi/PairPage';
 import { PersonPage } from './pages/mpi/PersonPage';
 import { PatientPage } from './pages/PatientPage';
+import { ReferralPage } from './pages/referrals/ReferralPage';
+import { ReferralsPage } from './pages/referrals/ReferralsPage';
+import { CentrePage } from './pages/centres/CentrePage';
+import { CentresPage } from './pages/centres/CentresPage';
+import { RoundsPage } from './pages/rounds/RoundsPage';
+import { TeleconsultPage } from './pages/teleconsult/TeleconsultPage';
+import { VisitPage } from './pages/visits/VisitPage';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { homePathFor } from './roles';
 
@@ -47,6 +54,13 @@ export function App() {
         <Route path="/mpi" element={<MpiQueuePage />} />
         <Route path="/mpi/pairs/:id" element={<PairPage />} />
         <Route path="/mpi/people/:id" element={<PersonPage />} />
+        <Route path="/referrals" element={<ReferralsPage />} />
+        <Route path="/referrals/:id" element={<ReferralPage />} />
+        <Route path="/centres" element={<CentresPage />} />
+        <Route path="/centres/:code" element={<CentrePage />} />
+        <Route path="/rounds" element={<RoundsPage />} />
+        <Route path="/visits" element={<VisitPage />} />
+        <Route path="/teleconsult" element={<TeleconsultPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -25,7 +25,7 @@ export const ROLES: readonly Role[] = [
   'system-integrator',
 ];
 
-export type WorkspaceId = 'cockpit' | 'workstation' | 'cdc' | 'mpi' | 'dispense';
+export type WorkspaceId = 'cockpit' | 'workstation' | 'cdc' | 'mpi' | 'dispense' | 'referrals' | 'centres' | 'rounds' | 'visits' | 'teleconsult';
 
 export interface Workspace {
   id: WorkspaceId;
@@ -42,6 +42,14 @@ export const WORKSPACES: readonly Workspace[] = [
   { id: 'cockpit', path: '/cockpit', roles: ['district-admin', 'cdc-epidemiologist', 'village-doctor', 'family-doctor', 'clinician'] },
   { id: 'mpi', path: '/mpi', roles: ['data-steward'] },
   { id: 'dispense', path: '/dispense', roles: ['pharmacist'] },
+  // Two-way referral and specialised-disease centres (issue 10): clinical roles; the bureau sees the centres' aggregates.
+  { id: 'referrals', path: '/referrals', roles: ['village-doctor', 'family-doctor', 'clinician', 'specialist'] },
+  { id: 'centres', path: '/centres', roles: ['village-doctor', 'family-doctor', 'clinician', 'specialist', 'district-admin'] },
+  // Mobile doctors' round plan with offline capture (issue 10): the doctors who go to the villages.
+  { id: 'rounds', path: '/rounds', roles: ['village-doctor', 'family-doctor', 'clinician'] },
+  // Village-clinic visit capture and teleconsultation (issue 10): the village doctor asks, township and district doctors answer.
+  { id: 'visits', path: '/visits', roles: ['village-doctor'] },
+  { id: 'teleconsult', path: '/teleconsult', roles: ['village-doctor', 'family-doctor', 'clinician', 'specialist'] },
 ];
 
 /** Workspaces visible to a user with `roles`; `null` = no login on this server: all built ones. */

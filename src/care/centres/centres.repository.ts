@@ -187,3 +187,34 @@ export async function listEnrolments(ex: Executor, q: { centre: string; readable
   const rows = await sql<EnrolmentRow>`SELECT e.* ${from} WHERE ${where} ORDER BY e.enrolled DESC, e.episode_id LIMIT ${q.count} OFFSET ${q.offset}`.execute(ex);
   return { total: Number(total.rows[0].n), rows: rows.rows };
 }
+
+export interface PathwayCandidate {
+  resident_id: string;
+  centre: string;
+  facility: string | null;
+  /** The qualifying Condition's subject (the Patient record of the centre), its first code, and its Encounter. */
+  patient_ref: string | null;
+  code: string | null;
+  encounter_ref: string | null;
+  /** period.start of that Encounter (the admission), else the Condition's onset/recorded time. */
+  admitted: string | null;
+  onset: string | null;
+}
+
+/**
+ * Enrolled residents of the given centres with their qualifying Condition and its Encounter's
+ * start, who have no treatment milestone yet (the demo's pathway seeding; re-running adds none).
+ */
+export async function pathwayCandidates(ex: Executor, centres: readonly string[]): Promise<PathwayCandidate[]> {
+  const rows = await sql<PathwayCandidate>`
+    SELECT e.resident_id, e.centre, e.facility, c.content->'subject'->>'reference' AS patient_ref,
+      c.content->'code'->'coding'->0->>'code' AS code, c.content->'encounter'->>'reference' AS encounter_ref,
+      enc.content->'period'->>'start' AS admitted, coalesce(c.content->>'onsetDateTime', c.content->>'recordedDate') AS onset
+    FROM care_centre_enrolment e
+    JOIN fhir_resource c ON c.resource_type = 'Condition' AND c.id = e.condition_id AND c.deleted = false
+    LEFT JOIN fhir_resource enc ON enc.resource_type = 'Encounter' AND enc.deleted = false AND 'Encounter/' || enc.id = c.content->'encounter'->>'reference'
+    WHERE e.centre = ANY(${[...centres]}::text[]) AND e.status <> 'entered-in-error'
+      AND NOT EXISTS (SELECT 1 FROM care_centre_milestone m WHERE m.resident_id = e.resident_id AND m.kind IN ('thrombolysis', 'pci'))
+    ORDER BY e.centre, e.resident_id, e.episode_id`.execute(ex);
+  return rows.rows;
+}

@@ -8,3 +8,4 @@ export { CentresService } from './centres.service.js';
 export { centresRoutes, type CentresRoutesOptions } from './centres.routes.js';
 export { backfillMilestones, enrolMatching, type BulkResult } from './centres-bulk.js';
 export { loadCentresFile } from './centres-file.js';
+export { seedDemoPathways, pathwayEvent, treatmentFor, drawMinutes, DEMO_PATHWAY_TIMES, type PathwayRandom } from './centres-demo.js';

@@ -7,6 +7,12 @@ export { referralMigration } from './migration.js';
 export { referralProjector, createReferralProjector } from './projector.js';
 export { ReferralService, referralView } from './referral.service.js';
 export { referralRoutes, type ReferralRoutesOptions } from './referral.routes.js';
-export { seedDemoReferrals } from './referral-demo.js';
+export { seedDemoReferrals, facilitiesOfType } from './referral-demo.js';
 export { relationshipWindow, RELATIONSHIP_DAYS_AFTER_CLOSE } from './referral-relationship.js';
 export { buildNotification, notificationText, COMMUNICATION_CATEGORY_SYSTEM } from './referral-notification.js';
+// Shared with the village visits and teleconsultation beside this module (src/care/visits, src/care/teleconsult).
+export { facilities, lockTask, type Prefixes } from './referral.repository.js';
+export { facilityOf, type Facility, type NewReferral } from './referral-fhir.js';
+export { worksIn, workPrefixes } from './referral-access.js';
+export { conflict, type ReferralAccess } from './referral.service.js';
+export { parseNewReferral } from './referral-input.js';

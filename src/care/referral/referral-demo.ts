@@ -56,7 +56,7 @@ const SCENARIOS: Scenario[] = [
   { from: 'clinic', to: 'township', priority: 'routine', reason: { code: 'I10', display: '原发性高血压' }, note: 'new hypertension, please confirm and start treatment', daysAgo: 0.2, steps: [] },
 ];
 
-async function facilitiesOfType(store: FhirStore, type: string): Promise<Facility[]> {
+export async function facilitiesOfType(store: FhirStore, type: string): Promise<Facility[]> {
   const rows = await sql<{ content: Organization | string }>`
     SELECT content FROM fhir_resource WHERE resource_type = 'Organization' AND deleted = false
       AND content @> ${JSON.stringify({ type: [{ coding: [{ system: FACILITY_TYPE_SYSTEM, code: type }] }] })}::jsonb ORDER BY id`.execute(store.db);

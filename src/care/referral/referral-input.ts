@@ -93,6 +93,8 @@ export function parseTransition(body: unknown, now: Date): TransitionInput {
 /** Query of the inbox and outbox. */
 export interface ListQuery {
   status?: ReferralState;
+  /** up | down | lateral (facility-level.ts). */
+  direction?: 'up' | 'down' | 'lateral';
   overdue: boolean;
   facility?: string;
   count: number;
@@ -110,5 +112,6 @@ export function parseListQuery(q: Record<string, string | undefined>): ListQuery
   if (q.status !== undefined && !isReferralState(q.status)) outcomes.fail(`status must be one of ${REFERRAL_STATES.join(', ')}`, 'status');
   if (q.overdue !== undefined && q.overdue !== 'true' && q.overdue !== 'false') outcomes.fail('overdue must be true or false', 'overdue');
   if (q.facility !== undefined) id(q.facility, 'facility');
-  return { status: q.status as ReferralState | undefined, overdue: q.overdue === 'true', facility: q.facility, count: integer(q._count, '_count', 50, 500), offset: integer(q._offset, '_offset', 0, 10_000_000) };
+  if (q.direction !== undefined && q.direction !== 'up' && q.direction !== 'down' && q.direction !== 'lateral') outcomes.fail('direction must be up, down or lateral', 'direction');
+  return { status: q.status as ReferralState | undefined, ...(q.direction ? { direction: q.direction as 'up' | 'down' | 'lateral' } : {}), overdue: q.overdue === 'true', facility: q.facility, count: integer(q._count, '_count', 50, 500), offset: integer(q._offset, '_offset', 0, 10_000_000) };
 }

@@ -121,6 +121,7 @@ export interface ListFilter {
   /** The caller's read predicate on alias `r` (a fhir_resource row), or undefined for the system. */
   readable?: RawBuilder<boolean>;
   status?: ReferralState;
+  direction?: string;
   overdue: boolean;
   facility?: string;
   now: Date;
@@ -135,6 +136,7 @@ export async function listReferrals(ex: Executor, f: ListFilter): Promise<{ tota
   const where = sql`${within(side, f.prefixes)}
     AND ${f.readable ?? sql`true`}
     ${f.status ? sql`AND c.status = ${f.status}` : sql``}
+    ${f.direction ? sql`AND c.direction = ${f.direction}` : sql``}
     ${f.facility ? sql`AND ${facility} = ${f.facility}` : sql``}
     ${f.overdue ? sql`AND ((c.status IN ('requested', 'accepted', 'scheduled') AND c.seen_due_at < ${f.now}) OR (c.status = 'returned' AND c.return_due_at < ${f.now}))` : sql``}`;
   const from = sql`FROM care_referral c JOIN fhir_resource r ON r.resource_type = 'ServiceRequest' AND r.id = c.referral_id AND r.deleted = false`;

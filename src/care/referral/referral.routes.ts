@@ -2,7 +2,7 @@
  * Two-way referral routes (issue 10). Every route authenticates; patient data is limited by the
  * caller's compiled scope in SQL, transitions by the side of the referral the caller works on.
  *  POST /api/referrals                          create (ServiceRequest + Task [+ CarePlan]) → 201
- *  GET  /api/referrals/inbox                    received by the caller's org units (status, overdue, facility, _count, _offset)
+ *  GET  /api/referrals/inbox                    received by the caller's org units (status, direction, overdue, facility, _count, _offset)
  *  GET  /api/referrals/outbox                   sent from the caller's org units (same query)
  *  GET  /api/referrals/notifications           notifications to the caller's facilities (since, _count)
  *  GET  /api/referrals/:id                      one referral with its history and FHIR resources

@@ -5,7 +5,7 @@
  */
 import type { CarePlan, ServiceRequest, Task } from '@medplum/fhirtypes';
 import { withResources, type AccessService, type Principal } from '../../foundation/access/index.js';
-import { accessDenied, insertAudit, OperationOutcomeError, outcomes, validateInput, type FhirStore, type RequestContext } from '../../foundation/fhir/index.js';
+import { accessDenied, insertAudit, OperationOutcomeError, outcomes, validateInput, type FhirStore, type RequestContext, type WriteSession } from '../../foundation/fhir/index.js';
 import { facilityLevel, referralDirection } from './facility-level.js';
 import { applyTransition, buildCarePlan, buildReferral, readReferralTask } from './referral-fhir.js';
 import type { ListQuery, TransitionInput } from './referral-input.js';
@@ -88,6 +88,17 @@ export class ReferralService {
 
   /** Creates the ServiceRequest, its Task (and the CarePlan of a down-referral) and the receiver's notification in one transaction. */
   async create(principal: Principal, input: NewReferral) {
+    const staged = await this.prepare(principal, input);
+    await this.store.inTransaction(staged.ctx, (session) => staged.write(session));
+    return this.get(principal, staged.id);
+  }
+
+  /**
+   * Checks a new referral (400/403/404 as create) and builds its resources without writing them:
+   * `write(session)` adds them to a transaction of the caller's (a village visit that ends in a
+   * referral writes the visit and the referral all or nothing).
+   */
+  async prepare(principal: Principal, input: NewReferral): Promise<{ id: string; ctx: RequestContext; write: (session: WriteSession) => Promise<void> }> {
     const ctx = this.context(principal, 'referring');
     const found = await facilities(this.store.db, [input.requester, input.performer]);
     const requester = found.get(input.requester);
@@ -111,12 +122,12 @@ export class ReferralService {
     const plan = input.carePlan && ids.carePlan ? buildCarePlan(ids.carePlan, input.patient, input.requester, input.carePlan, at) : null;
     const reason = input.reason.text ?? input.reason.coding?.[0]?.display ?? input.reason.coding?.[0]?.code;
     const notice = buildNotification({ id: this.store.newId(), referral: ids.serviceRequest, patient: input.patient, from: { id: input.requester, name: requester.name }, to: input.performer, state: 'requested', at, by: ctx.actor, ...(reason ? { note: reason } : {}) });
-    await this.store.inTransaction(ctx, async (session) => {
+    const write = async (session: WriteSession) => {
       for (const resource of [...(plan ? [plan] : []), serviceRequest, task, notice]) {
         await this.store.createIn(session, validateInput(resource, resource.resourceType), resource.resourceType, resource.id as string);
       }
-    });
-    return this.get(principal, ids.serviceRequest);
+    };
+    return { id: ids.serviceRequest, ctx, write };
   }
 
   /** One referral with its history; 404 unknown, 403 outside the caller's scope (audited by the store). */
@@ -127,7 +138,9 @@ export class ReferralService {
     if (!row) throw new OperationOutcomeError(outcomes.notFoundOutcome(`ServiceRequest/${id} is not a referral`));
     const task = await this.store.read(ctx, 'Task', row.task_id);
     const events = await referralEvents(this.store.db, id);
-    return { ...referralView(row, this.clock(), this.rules), history: events.map(eventView), resources: { serviceRequest: JSON.parse(stored.json as string) as ServiceRequest, task: JSON.parse(task.json as string) as Task } };
+    // The sides the caller works on (the web offers only the transitions of these sides; the server checks again on each one).
+    const sides = [...(worksIn(principal, row.performer_org_unit) ? ['receiver' as const] : []), ...(worksIn(principal, row.requester_org_unit) ? ['sender' as const] : [])];
+    return { ...referralView(row, this.clock(), this.rules), sides, history: events.map(eventView), resources: { serviceRequest: JSON.parse(stored.json as string) as ServiceRequest, task: JSON.parse(task.json as string) as Task } };
   }
 
   /** Moves a referral: 409 for a transition the state machine refuses, 403 for the wrong side; nothing is written then. */

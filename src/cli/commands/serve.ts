@@ -1,5 +1,6 @@
 /** `healthy-brain serve`: start the platform (PGlite in --data, or PostgreSQL via --database-url). */
 import type { Command } from 'commander';
+import { loadFollowUpRules } from '../../healthmgmt/index.js';
 import { buildApp, ensureDemoAccounts, isEmpty, loadConfig, openConfiguredDatabase, securityFromConfig, seedDemoDistrict } from '../../server/index.js';
 
 export function registerServe(program: Command): void {
@@ -14,7 +15,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: { port?: string; host?: string; data?: string; databaseUrl?: string; demo?: boolean }) => {
       const config = loadConfig(process.env, { port: opts.port, host: opts.host, dataDir: opts.data, databaseUrl: opts.databaseUrl });
       const database = await openConfiguredDatabase(config);
-      const { app, store, access, close } = await buildApp({ db: database.db, logLevel: config.logLevel, baseUrl: config.baseUrl, jwtSecret: config.jwtSecret, accessTokenSeconds: config.accessTokenSeconds, surveillanceRunAt: config.surveillanceRunAt, riskRunAt: config.riskRunAt, security: securityFromConfig(config), oidc: config.oidcIssuer ? { issuer: config.oidcIssuer, clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret, redirectUrl: config.oidcRedirectUrl, usernameClaim: config.oidcUsernameClaim, displayName: config.oidcName } : undefined });
+      const { app, store, access, close } = await buildApp({ db: database.db, logLevel: config.logLevel, baseUrl: config.baseUrl, jwtSecret: config.jwtSecret, accessTokenSeconds: config.accessTokenSeconds, surveillanceRunAt: config.surveillanceRunAt, riskRunAt: config.riskRunAt, chronicRollupAt: config.chronicRollupAt, chronicRules: config.chronicRules ? loadFollowUpRules(config.chronicRules) : undefined, security: securityFromConfig(config), oidc: config.oidcIssuer ? { issuer: config.oidcIssuer, clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret, redirectUrl: config.oidcRedirectUrl, usernameClaim: config.oidcUsernameClaim, displayName: config.oidcName } : undefined });
       if (opts.demo && config.demoResidents > 0 && (await isEmpty(database.db))) {
         process.stderr.write(`Empty database: seeding a demo district of ${config.demoResidents} residents over ${config.demoYears} years (HB_DEMO_RESIDENTS=0 skips this)\n`);
         const stats = await seedDemoDistrict(store, { residents: config.demoResidents, years: config.demoYears, progress: true });

@@ -10,6 +10,7 @@ export { WriteSession, orgUnitOf, type Projector, type ResourceChange, type Writ
 export { loadFhirDefinitions, allResourceTypes, isKnownResourceType } from './definitions.js';
 export { indexResource, normalizeString } from './indexer.js';
 export { validateInput, isWellFormedReference } from './validate.js';
+export { parseBloodPressure, parseFastingGlucose, MG_DL_PER_MMOL_L } from './plausibility.js';
 export * as outcomes from './outcomes.js';
 export { OperationOutcomeError } from './outcomes.js';
 export type { StoredVersion } from './store.repository.js';

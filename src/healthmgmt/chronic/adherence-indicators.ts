@@ -20,7 +20,8 @@ import { sql } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
 import { adherence, type Fill } from '../medication/adherence.js';
 import type { ChronicCategory } from './classify.js';
-import { monthsBefore } from './indicators.js';
+import { monthsBefore } from './follow-up-rules.js';
+import { ADHERENCE_DRUGS } from './protocol-drugs.js';
 
 export interface AdherenceIndicators {
   orgUnit: string;
@@ -34,10 +35,7 @@ export interface AdherenceIndicators {
   adherenceRate: number | null;
 }
 
-const DRUGS: Record<ChronicCategory, { classes: string; excludeIfAny: string | null }> = {
-  hypertension: { classes: '^C0[23789]', excludeIfAny: null },
-  diabetes: { classes: '^A10B', excludeIfAny: '^A10A' },
-};
+const DRUGS = ADHERENCE_DRUGS;
 
 /** The period of the indicators: the 12 months ending asOf, as [from, asOf] with its exclusive start. */
 function period(asOf: string): { d12: string; from: string } {

@@ -5,13 +5,13 @@
  * diastolic (the same plausibility as the projections), fasting glucose outside 1–40 mmol/L (a
  * value that is plausible once read as mg/dL is named as such: mmol/L = mg/dL ÷ 18.016).
  */
-import { outcomes } from '../../foundation/fhir/index.js';
+import { outcomes, parseBloodPressure, parseFastingGlucose } from '../../foundation/fhir/index.js';
 import type { ChronicCategory } from './classify.js';
 import { addDays } from './follow-up-rules.js';
+import { parseFormItems, type FollowUpSymptom, type MedicationAdherence } from './follow-up-form.js';
 
 /** Long prescriptions cover at most 12 weeks (长期处方管理规范（试行）, National Health Commission and National Healthcare Security Administration, 2021). */
 export const MAX_PRESCRIPTION_DAYS = 84;
-const MG_DL_PER_MMOL_L = 18.016;
 
 export interface MedicineInput {
   atc: string;
@@ -33,6 +33,9 @@ export interface FollowUpInput {
   nextDate: string | null;
   facility: string | null;
   practitioner: string | null;
+  /** Symptoms (症状) and self-reported adherence (服药依从性) of the national form (follow-up-form.ts). */
+  symptoms: FollowUpSymptom[] | null;
+  adherence: MedicationAdherence | null;
 }
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -60,31 +63,9 @@ export function parseFollowUp(body: unknown, today: string): FollowUpInput {
     conditions = [...new Set(b.conditions as ChronicCategory[])];
   }
 
-  let bp: FollowUpInput['bp'] = null;
-  if (b.bp !== undefined && b.bp !== null) {
-    const v = b.bp as Record<string, unknown>;
-    if (!isNumber(v.systolic)) outcomes.fail('bp.systolic must be a number (mmHg)', 'bp.systolic');
-    if (!isNumber(v.diastolic)) outcomes.fail('bp.diastolic must be a number (mmHg)', 'bp.diastolic');
-    if (v.systolic < 60 || v.systolic > 300) outcomes.fail(`bp.systolic ${v.systolic} mmHg is not plausible (60–300)`, 'bp.systolic');
-    if (v.diastolic < 30 || v.diastolic > 200) outcomes.fail(`bp.diastolic ${v.diastolic} mmHg is not plausible (30–200)`, 'bp.diastolic');
-    if (v.systolic <= v.diastolic) outcomes.fail(`bp ${v.systolic}/${v.diastolic}: systolic must be above diastolic`, 'bp');
-    bp = { systolic: v.systolic, diastolic: v.diastolic };
-  }
-
-  let glucose: FollowUpInput['glucose'] = null;
-  if (b.glucose !== undefined && b.glucose !== null) {
-    const v = b.glucose as Record<string, unknown>;
-    if (!isNumber(v.value)) outcomes.fail('glucose.value must be a number', 'glucose.value');
-    const unit = v.unit ?? 'mmol/L';
-    if (unit !== 'mmol/L' && unit !== 'mg/dL') outcomes.fail("glucose.unit must be 'mmol/L' or 'mg/dL'", 'glucose.unit');
-    const mmolL = unit === 'mg/dL' ? v.value / MG_DL_PER_MMOL_L : v.value;
-    if (mmolL < 1 || mmolL > 40) {
-      const asMgDl = v.value / MG_DL_PER_MMOL_L;
-      const hint = unit === 'mmol/L' && asMgDl >= 1 && asMgDl <= 40 ? `; it looks like mg/dL (${v.value} mg/dL = ${asMgDl.toFixed(1)} mmol/L): send unit 'mg/dL'` : '';
-      outcomes.fail(`glucose.value ${v.value} ${unit} is not a plausible fasting glucose (1–40 mmol/L)${hint}`, 'glucose.value');
-    }
-    glucose = { mmolL: Math.round(mmolL * 100) / 100 };
-  }
+  // Plausibility: one definition for every form (foundation/fhir/plausibility.ts).
+  const bp: FollowUpInput['bp'] = b.bp !== undefined && b.bp !== null ? parseBloodPressure(b.bp, 'bp') : null;
+  const glucose: FollowUpInput['glucose'] = b.glucose !== undefined && b.glucose !== null ? parseFastingGlucose(b.glucose, 'glucose') : null;
 
   const medicines: MedicineInput[] = [];
   if (b.medicines !== undefined) {
@@ -109,5 +90,5 @@ export function parseFollowUp(body: unknown, today: string): FollowUpInput {
     if (b.nextDate > addDays(b.date, 366)) outcomes.fail('nextDate must be within a year of date', 'nextDate');
     nextDate = b.nextDate;
   }
-  return { patient: b.patient, date: b.date, conditions, bp, glucose, medicines, nextDate, facility: optionalId(b.facility, 'facility'), practitioner: optionalId(b.practitioner, 'practitioner') };
+  return { patient: b.patient, date: b.date, conditions, bp, glucose, medicines, nextDate, facility: optionalId(b.facility, 'facility'), practitioner: optionalId(b.practitioner, 'practitioner'), ...parseFormItems(b) };
 }

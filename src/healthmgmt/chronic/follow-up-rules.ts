@@ -148,8 +148,8 @@ export function assessPatient(facts: PatientFacts, rules: FollowUpRules = NATION
   return { lastFollowUp, lastReading, control, consecutiveUncontrolled, urgent: urgentReason !== null, urgentReason, referral, nextDue };
 }
 
-/** Months before an ISO date (day clamped to the month's end). */
-function monthsBack(iso: string, months: number): string {
+/** An ISO date minus whole months, as YYYY-MM-DD (day clamped to the month's end). */
+export function monthsBefore(iso: string, months: number): string {
   const [y, m, d] = iso.split('-').map(Number);
   const target = new Date(Date.UTC(y, m - 1 - months, 1));
   const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
@@ -170,7 +170,7 @@ export function patientStatus(
   rules: FollowUpRules = NATIONAL_RULES,
 ): Status {
   if (facts.deceased && facts.deceased <= today) return 'dead';
-  const lostBefore = monthsBack(today, rules.lostAfterMonths);
+  const lostBefore = monthsBefore(today, rules.lostAfterMonths);
   const lastContact = [a.lastFollowUp, a.lastReading?.date].filter((d): d is string => !!d).sort().at(-1) ?? null;
   if (lastContact ? lastContact <= lostBefore : !!facts.since && facts.since <= lostBefore) return 'lost';
   if (a.nextDue && a.nextDue < today) return 'overdue';

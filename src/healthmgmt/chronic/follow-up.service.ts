@@ -22,8 +22,10 @@ import {
   type FhirStore,
   type RequestContext,
 } from '../../foundation/fhir/index.js';
+import type { Executor } from '../../foundation/db/index.js';
 import type { ChronicCategory } from './classify.js';
 import type { FollowUpInput } from './follow-up-input.js';
+import { formItemObservations } from './follow-up-form.js';
 import { CHRONIC_PROGRAMME_SYSTEM, FOLLOW_UP_KIND, NEXT_FOLLOW_UP_EXTENSION, drugCategory } from './registry-sources.js';
 import { registryOf, type WorklistRow } from './worklist.repository.js';
 
@@ -42,8 +44,12 @@ export interface FollowUpResult {
 
 const ref = (type: string, id: string): Reference<any> => ({ reference: `${type}/${id}` });
 
-/** Records one follow-up; 404/403 when the Patient is unknown or outside the caller's scope. */
-export async function recordFollowUp(store: FhirStore, ctx: RequestContext, input: FollowUpInput, today: string): Promise<FollowUpResult> {
+/**
+ * Records one follow-up; 404/403 when the Patient is unknown or outside the caller's scope.
+ * `within` runs in the same transaction after the resources are staged (a caller's own row that must
+ * commit with the follow-up or not at all, e.g. the offline-sync client id of src/care/rounds).
+ */
+export async function recordFollowUp(store: FhirStore, ctx: RequestContext, input: FollowUpInput, today: string, within?: (ex: Executor, written: Omit<FollowUpResult, 'registry'>) => Promise<void>): Promise<FollowUpResult> {
   const stored = await store.read(ctx, 'Patient', input.patient);
   const patient = JSON.parse(stored.json as string) as Patient;
   const residentId = stored.residentId ?? input.patient;
@@ -127,6 +133,12 @@ export async function recordFollowUp(store: FhirStore, ctx: RequestContext, inpu
       observations.push(id);
       created.push(glucose);
     }
+    // Symptoms and self-reported adherence of the national form (follow-up-form.ts).
+    for (const item of formItemObservations(input, observationBase('survey'))) {
+      const id = store.newId();
+      observations.push(id);
+      created.push({ ...item, id });
+    }
     const medicationRequests: string[] = [];
     for (const m of input.medicines) {
       const id = store.newId();
@@ -158,7 +170,9 @@ export async function recordFollowUp(store: FhirStore, ctx: RequestContext, inpu
       const valid = validateInput(resource, resource.resourceType);
       await store.createIn(session, valid, resource.resourceType, resource.id as string);
     }
-    return { encounter: encounterId, observations, medicationRequests, episodes: newEpisodes };
+    const written = { encounter: encounterId, observations, medicationRequests, episodes: newEpisodes };
+    if (within) await within(session.ex, written);
+    return written;
   });
   return { ...result, registry: await registryOf(store.db, residentId, today) };
 }

@@ -21,12 +21,21 @@
  *  standardManaged  managedInYear with visits on ≥ 4 different days in those 12 months (≥ 4
  *                   face-to-face follow-ups a year, BPHS Standard 2017)
  *  standardManagementRate  standardManaged / managedInYear (national "规范管理率")
- *  medicationService residents of the org unit with a completed dispense in the last 12 months
+ *  medicationService residents of the org unit with a completed dispense of a protocol drug of either
+ *                   programme (protocol-drugs.ts: C02/C03/C07/C08/C09, A10) in the last 12 months —
+ *                   one service, the same figure in both programmes' rows
+ *  overdue          registry rows (any basis) whose next follow-up date passed before asOf, not
+ *                   lost nor dead (worklist.repository.ts registrySummary, the registry as it stands)
+ *  pdcWithFills / pdcMeasured / pdcAdherent / pdcRate  PDC ≥ 80 % (adherence-indicators.ts, PQA)
  * Implausible readings (BP 300/20, glucose outside 1–40 mmol/L) are stored but never counted.
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
 import type { ChronicCategory } from './classify.js';
+import { adherenceIndicators } from './adherence-indicators.js';
+import { monthsBefore } from './follow-up-rules.js';
+import { SERVICE_DRUGS } from './protocol-drugs.js';
+import { registrySummary } from './worklist.repository.js';
 
 export interface ChronicIndicators {
   orgUnit: string;
@@ -48,22 +57,37 @@ export interface ChronicIndicators {
   standardManaged: number;
   standardManagementRate: number | null;
   medicationService: number;
+  overdue: number;
+  pdcWithFills: number;
+  pdcMeasured: number;
+  pdcAdherent: number;
+  /** pdcAdherent / pdcMeasured (PQA: PDC ≥ 0.80). */
+  pdcRate: number | null;
 }
 
-/** asOf minus whole months, as YYYY-MM-DD (day clamped to the month's end). */
-export function monthsBefore(asOf: string, months: number): string {
-  const [y, m, d] = asOf.split('-').map(Number);
-  const target = new Date(Date.UTC(y, m - 1 - months, 1));
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d, last));
-  return target.toISOString().slice(0, 10);
-}
+type IndicatorQuery = { orgUnit: string; condition: ChronicCategory; asOf: string; groupLength?: number };
 
 /**
- * Indicators for every org unit whose code has `groupLength` characters under `orgUnit`
- * (groupLength = orgUnit.length gives the org unit itself; towns are 9, villages 12 characters).
+ * Every indicator for every org unit whose code has `groupLength` characters under `orgUnit`
+ * (groupLength = orgUnit.length gives the org unit itself; towns are 9, villages 12 characters):
+ * the cohort counts, the registry's overdue count and PDC ≥ 80 %, computed live.
  */
-export async function chronicIndicators(ex: Executor, q: { orgUnit: string; condition: ChronicCategory; asOf: string; groupLength?: number }): Promise<ChronicIndicators[]> {
+export async function chronicIndicators(ex: Executor, q: IndicatorQuery): Promise<ChronicIndicators[]> {
+  const group = q.groupLength ?? q.orgUnit.length;
+  const rows = new Map<string, Record<string, unknown>>();
+  const row = (grp: string) => {
+    let r = rows.get(grp);
+    if (!r) rows.set(grp, (r = { grp }));
+    return r;
+  };
+  for (const r of await cohortCounts(ex, q)) Object.assign(row(String(r.grp)), r);
+  for (const s of await registrySummary(ex, { orgUnit: q.orgUnit, condition: q.condition, today: q.asOf, groupLength: group })) row(s.orgUnit).overdue = s.overdue;
+  for (const a of await adherenceIndicators(ex, q)) Object.assign(row(a.orgUnit), { pdc_with_fills: a.withFills, pdc_measured: a.measured, pdc_adherent: a.adherent });
+  return [...rows.keys()].sort().map((grp) => indicatorRow(rows.get(grp)!, q.condition, q.asOf));
+}
+
+/** The cohort counts (registered … medication service) per org unit, one SQL statement over the projections. */
+async function cohortCounts(ex: Executor, q: IndicatorQuery): Promise<Record<string, unknown>[]> {
   const group = q.groupLength ?? q.orgUnit.length;
   const d3 = monthsBefore(q.asOf, 3);
   const d12 = monthsBefore(q.asOf, 12);
@@ -76,7 +100,7 @@ export async function chronicIndicators(ex: Executor, q: { orgUnit: string; cond
             WHERE b.plausible AND b.effective <= ${q.asOf} AND b.effective > ${d3} ORDER BY b.resident_id, b.effective DESC`
       : sql`SELECT DISTINCT ON (g.resident_id) g.resident_id, g.effective, (g.mmol_l < 7.0) AS ok, (g.mmol_l < 7.0) AS ok_national FROM proj_glucose g JOIN reg USING (resident_id)
             WHERE g.plausible AND g.effective <= ${q.asOf} AND g.effective > ${d3} ORDER BY g.resident_id, g.effective DESC`;
-  const result = await sql<Record<string, string | number>>`
+  const result = await sql<Record<string, unknown>>`
     WITH reg AS (
       SELECT c.resident_id, min(c.onset) AS since, min(substr(c.org_unit, 1, ${group})) AS grp, min(pr.birth_date) AS birth_date
       FROM proj_condition c LEFT JOIN proj_resident pr ON pr.resource_id = c.resident_id
@@ -100,7 +124,7 @@ export async function chronicIndicators(ex: Executor, q: { orgUnit: string; cond
       FROM reg LEFT JOIN visits USING (resident_id) LEFT JOIN latest USING (resident_id)
     ), med AS (
       SELECT grp, count(*)::int AS n FROM (SELECT substr(org_unit, 1, ${group}) AS grp, resident_id FROM proj_dispense
-      WHERE org_unit LIKE ${prefix} AND handed_over <= ${q.asOf} AND handed_over > ${d12} GROUP BY 1, 2) m GROUP BY grp
+      WHERE org_unit LIKE ${prefix} AND handed_over <= ${q.asOf} AND handed_over > ${d12} AND drug_class ~ ${SERVICE_DRUGS} GROUP BY 1, 2) m GROUP BY grp
     ), ind AS (
       SELECT grp,
         count(*)::int AS registered,
@@ -123,32 +147,37 @@ export async function chronicIndicators(ex: Executor, q: { orgUnit: string; cond
       coalesce(missed, 0) AS missed, coalesce(controlled_national, 0) AS controlled_national,
       coalesce(uncontrolled_national, 0) AS uncontrolled_national, coalesce(managed, 0) AS managed, coalesce(standard, 0) AS standard, coalesce(med.n, 0) AS med
     FROM ind FULL JOIN med ON med.grp = ind.grp ORDER BY 1`.execute(ex);
-  return result.rows.map((r) => indicatorRow(r, q.condition, q.asOf));
+  return result.rows;
 }
 
-/** Maps a row of counts (columns as the SQL above names them) to ChronicIndicators. */
+/** Maps a row of counts (columns as the SQL above and the rollup name them; absent = 0) to ChronicIndicators. */
 export function indicatorRow(r: Record<string, unknown>, condition: ChronicCategory, asOf: string): ChronicIndicators {
-  const underCare = Number(r.under_care);
-  const managed = Number(r.managed);
+  const n = (column: string) => Number(r[column] ?? 0);
+  const rate = (num: string, den: string) => (n(den) > 0 ? n(num) / n(den) : null);
   return {
     orgUnit: String(r.grp),
     condition,
     asOf,
-    registered: Number(r.registered),
-    cohort: Number(r.cohort),
-    underCare,
-    lostToFollowUp: Number(r.lost),
-    controlled: Number(r.controlled),
-    uncontrolled: Number(r.uncontrolled),
-    visitedNoMeasure: Number(r.visited_no_measure),
-    missedVisits: Number(r.missed),
-    controlRate: underCare > 0 ? Number(r.controlled) / underCare : null,
-    controlledNational: Number(r.controlled_national),
-    uncontrolledNational: Number(r.uncontrolled_national),
-    controlRateNational: underCare > 0 ? Number(r.controlled_national) / underCare : null,
-    managedInYear: managed,
-    standardManaged: Number(r.standard),
-    standardManagementRate: managed > 0 ? Number(r.standard) / managed : null,
-    medicationService: Number(r.med),
+    registered: n('registered'),
+    cohort: n('cohort'),
+    underCare: n('under_care'),
+    lostToFollowUp: n('lost'),
+    controlled: n('controlled'),
+    uncontrolled: n('uncontrolled'),
+    visitedNoMeasure: n('visited_no_measure'),
+    missedVisits: n('missed'),
+    controlRate: rate('controlled', 'under_care'),
+    controlledNational: n('controlled_national'),
+    uncontrolledNational: n('uncontrolled_national'),
+    controlRateNational: rate('controlled_national', 'under_care'),
+    managedInYear: n('managed'),
+    standardManaged: n('standard'),
+    standardManagementRate: rate('standard', 'managed'),
+    medicationService: n('med'),
+    overdue: n('overdue'),
+    pdcWithFills: n('pdc_with_fills'),
+    pdcMeasured: n('pdc_measured'),
+    pdcAdherent: n('pdc_adherent'),
+    pdcRate: rate('pdc_adherent', 'pdc_measured'),
   };
 }

@@ -6,6 +6,7 @@
 import type { Encounter, EpisodeOfCare, MedicationRequest, Patient } from '@medplum/fhirtypes';
 import { ATC_SYSTEM, ENCOUNTER_TYPE_SYSTEM, FAMILY_DOCTOR_TEAM_EXTENSION } from '../../foundation/fhir/index.js';
 import { datePart, type ChronicCategory } from './classify.js';
+import { drugCategory } from './protocol-drugs.js';
 
 /** EpisodeOfCare.type coding of a chronic-disease management programme: code hypertension | diabetes. */
 export const CHRONIC_PROGRAMME_SYSTEM = 'https://healthy-brain.org/fhir/CodeSystem/chronic-programme';
@@ -16,17 +17,8 @@ export const FOLLOW_UP_KIND = 'chronic-follow-up';
 /** Death with no date given (deceasedBoolean = true). */
 export const DEATH_DATE_UNKNOWN = '0001-01-01';
 
-/**
- * Protocol drug classes by ATC prefix: antihypertensives (C02 antihypertensives, C03 diuretics,
- * C07 beta blockers, C08 calcium channel blockers, C09 renin–angiotensin agents; Chinese
- * Guidelines for the Prevention and Treatment of Hypertension 2018) and blood-glucose-lowering
- * drugs (A10; CDS guideline for type 2 diabetes 2020).
- */
-export function drugCategory(atc: string): ChronicCategory | null {
-  if (/^C0[23789]/.test(atc)) return 'hypertension';
-  if (/^A10/.test(atc)) return 'diabetes';
-  return null;
-}
+/** The programme of a protocol drug (protocol-drugs.ts: ATC C02/C03/C07/C08/C09 → hypertension, A10 → diabetes). */
+export { drugCategory };
 
 export function residentFacts(p: Patient): { birthDate: string | null; deceased: string | null; careTeam: string | null } {
   const team = p.extension?.find((e) => e.url === FAMILY_DOCTOR_TEAM_EXTENSION)?.valueReference?.reference;

@@ -12,8 +12,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
 import type { ChronicCategory } from './classify.js';
-import { addDays } from './follow-up-rules.js';
-import { monthsBefore } from './indicators.js';
+import { addDays, monthsBefore } from './follow-up-rules.js';
 
 export type WorklistName = 'due' | 'overdue' | 'urgent' | 'lost';
 export type CallOutcome = 'agreed' | 'call-later' | 'removed';

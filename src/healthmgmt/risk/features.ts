@@ -12,6 +12,7 @@
  * today's use the same code without leakage.
  */
 import { bpControlled, type IsoDate } from './models/index.js';
+import { isAntihypertensive as isAntihypertensiveAtc } from '../chronic/protocol-drugs.js';
 
 /** One resident's history as the projection tables and the Patient record give it. */
 export interface ResidentHistory {
@@ -83,7 +84,7 @@ export function ageOn(birthDate: IsoDate, date: IsoDate): number {
 
 /** Antihypertensive classes, WHO ATC: C02 (other), C03 (diuretics), C07 (β-blockers), C08 (CCB), C09 (RAS agents). */
 export function isAntihypertensive(drugClass: string): boolean {
-  return /^C0[23789]/.test(drugClass);
+  return isAntihypertensiveAtc(drugClass);
 }
 
 /**

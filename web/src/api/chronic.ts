@@ -5,6 +5,8 @@
  */
 import type { MedicationDispense, MedicationRequest, Patient, Task } from '@medplum/fhirtypes';
 import { INTERVENTION_SYSTEM } from '../../../src/healthmgmt/risk/codes';
+import type { WorklistRow } from '../../../src/healthmgmt/chronic/worklist.repository';
+import type { FollowUpSymptom, MedicationAdherence } from '../../../src/healthmgmt/chronic/follow-up-codes';
 import { api, queryString } from './client';
 
 export { INTERVENTION_SYSTEM };
@@ -13,25 +15,8 @@ export type ChronicCondition = 'hypertension' | 'diabetes';
 export type WorklistName = 'due' | 'overdue' | 'urgent' | 'lost';
 export const WORKLISTS: readonly WorklistName[] = ['due', 'overdue', 'urgent', 'lost'];
 
-export interface WorklistRow {
-  resident: string;
-  condition: ChronicCondition;
-  orgUnit: string | null;
-  careTeam: string | null;
-  basis: string;
-  since: string | null;
-  status: string;
-  control: string;
-  nextDue: string | null;
-  lastFollowUp: string | null;
-  lastReading: { date: string; sbp: number | null; dbp: number | null; glucose: number | null } | null;
-  consecutiveUncontrolled: number;
-  urgent: boolean;
-  urgentReason: string | null;
-  referral: boolean;
-  episode: string | null;
-  lastCall: { outcome: string; reason: string | null; callAgain: string | null; at: string; by: string } | null;
-}
+/** A work-list row: the server's own type (src/healthmgmt/chronic/worklist.repository.ts), not a copy. */
+export type { WorklistRow };
 
 export interface WorklistPage {
   list: WorklistName;
@@ -68,6 +53,9 @@ export interface FollowUpBody {
   glucose?: { value: number; unit: 'mmol/L' | 'mg/dL' };
   medicines?: { atc: string; name?: string; daysSupply: number; refills: number; perDay?: number }[];
   nextDate?: string;
+  /** Symptoms and self-reported adherence of the national form (src/healthmgmt/chronic/follow-up-codes.ts). */
+  symptoms?: FollowUpSymptom[];
+  adherence?: MedicationAdherence;
 }
 
 export interface FollowUpResult {

@@ -95,4 +95,24 @@ describe('FollowUpForm', () => {
     expect(onDone.mock.calls[0][0]).toMatchObject({ encounter: 'e-1' });
     expect(onDone.mock.calls[0][1]).toBe('王小明');
   });
+
+  it('sends the symptoms ticked and the adherence chosen; "no symptoms" unticks the others', async () => {
+    const user = userEvent.setup();
+    const { onDone } = renderForm();
+    await user.type(await screen.findByLabelText('Systolic BP (mmHg)'), '150');
+    await user.type(screen.getByLabelText('Diastolic BP (mmHg)'), '95');
+    // The hypertension form's list (a diabetes-only symptom is not offered to this patient).
+    expect(screen.queryByLabelText('Frequent urination')).toBeNull();
+    await user.click(screen.getByLabelText('Headache, dizziness'));
+    await user.click(screen.getByLabelText('No symptoms'));
+    expect((screen.getByLabelText('Headache, dizziness') as HTMLInputElement).checked).toBe(false);
+    await user.click(screen.getByLabelText('Headache, dizziness'));
+    await user.click(screen.getByLabelText('Swollen legs'));
+    expect((screen.getByLabelText('No symptoms') as HTMLInputElement).checked).toBe(false);
+    await user.selectOptions(screen.getByLabelText('Takes the medicines'), 'Intermittently');
+    await user.click(screen.getByRole('button', { name: 'Save follow-up' }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(posts()[0].body).toMatchObject({ bp: { systolic: 150, diastolic: 95 }, symptoms: ['headache-dizziness', 'leg-oedema'], adherence: 'intermittent' });
+  });
 });

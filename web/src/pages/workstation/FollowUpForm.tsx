@@ -14,6 +14,7 @@ import { displayName } from '../../api/fhir-codes';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useI18n, type MessageKey } from '../../i18n';
 import { PROTOCOL_DRUGS } from './drugs';
+import { FORM_SYMPTOMS, MEDICATION_ADHERENCE, type FollowUpSymptom, type MedicationAdherence } from '../../../../src/healthmgmt/chronic/follow-up-codes';
 import { addDays, checkFollowUp, fieldOfExpression, type FieldMessage, type FollowUpField, type FollowUpFormValues } from './follow-up-validation';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -188,6 +189,36 @@ export function FollowUpForm({ patient, onDone, onCancel }: { patient: string; o
               ))}
             </select>
           ))}
+      </div>
+      <h3>{t('fu.formItems')}</h3>
+      <div className="form-grid">
+        <div className="field">
+          <fieldset data-testid="fu-symptoms">
+            <legend>{t('fu.symptoms')}</legend>
+            {(['none', ...new Set(programmes.flatMap((c) => FORM_SYMPTOMS[c])), 'other'] as FollowUpSymptom[]).map((s) => (
+              <label key={s}>
+                <input
+                  type="checkbox"
+                  checked={(v.symptoms ?? []).includes(s)}
+                  // "none" stands alone (the server refuses it with a symptom).
+                  onChange={(e) => set('symptoms', e.target.checked ? (s === 'none' ? ['none'] : [...(v.symptoms ?? []).filter((x) => x !== 'none'), s]) : (v.symptoms ?? []).filter((x) => x !== s))}
+                />{' '}
+                {t(`fu.symptom.${s}` as MessageKey)}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        <div className="field">
+          <label htmlFor="fu-adherence">{t('fu.adherence')}</label>
+          <select id="fu-adherence" value={v.adherence ?? ''} onChange={(e) => set('adherence', e.target.value as MedicationAdherence | '')}>
+            <option value="">{t('fu.notAsked')}</option>
+            {(Object.keys(MEDICATION_ADHERENCE) as MedicationAdherence[]).map((a) => (
+              <option key={a} value={a}>
+                {t(`fu.adherence.${a}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
       <p className="muted small">{t('fu.notRecorded')}</p>
       {warnings.length > 0 && (

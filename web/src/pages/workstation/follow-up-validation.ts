@@ -15,6 +15,7 @@
  */
 import type { MessageKey } from '../../i18n';
 import type { ChronicCondition, FollowUpBody } from '../../api/chronic';
+import type { FollowUpSymptom, MedicationAdherence } from '../../../../src/healthmgmt/chronic/follow-up-codes';
 
 export const MG_DL_PER_MMOL_L = 18.016;
 export const MAX_PRESCRIPTION_DAYS = 84;
@@ -33,6 +34,10 @@ export interface FollowUpFormValues {
   daysSupply: string;
   refills: string;
   nextDate: string;
+  /** Symptoms (症状) ticked on the national form's list; none ticked = not asked. */
+  symptoms?: FollowUpSymptom[];
+  /** Self-reported adherence (服药依从性); '' = not asked. */
+  adherence?: MedicationAdherence | '';
 }
 
 export interface FieldMessage {
@@ -154,6 +159,8 @@ export function checkFollowUp(patient: string, v: FollowUpFormValues, registered
     ...(glucose ? { glucose } : {}),
     ...(medicines ? { medicines } : {}),
     ...(v.nextDate ? { nextDate: v.nextDate } : {}),
+    ...(v.symptoms?.length ? { symptoms: v.symptoms } : {}),
+    ...(v.adherence ? { adherence: v.adherence } : {}),
   };
   return { errors, warnings, body };
 }
