@@ -6,11 +6,11 @@
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
 import { DEFAULT_CENTRES, enrolMatching, seedDemoPathways, seedDemoReferrals } from '../care/index.js';
-import { seedDemoVisits } from '../care/index.js';
+import { seedDemoRounds, seedDemoVisits } from '../care/index.js';
 import type { Database } from '../foundation/db/index.js';
 import type { FhirStore } from '../foundation/fhir/index.js';
 import { BatchImporter, type ImportStats } from '../foundation/ingest/index.js';
-import { assessResidents, loadLatestModel, refreshChronicRollups } from '../healthmgmt/index.js';
+import { assessResidents, loadLatestModel, parseFollowUp, recordFollowUp, refillReminders, refreshChronicRollups, worklist } from '../healthmgmt/index.js';
 import { chinaDate } from '../foundation/jobs/index.js';
 import { runSurveillance } from '../publichealth/index.js';
 import { Rng, simulateDistrict } from '../simulate/index.js';
@@ -52,6 +52,8 @@ export async function seedDemoDistrict(store: FhirStore, options: { residents: n
   await enrolMatching(store, { actor: 'system:demo-centres' }, DEFAULT_CENTRES, { now: await lastActivity(store.db) });
   // Village-clinic visits (resolved, teleconsultation, referral) dated in the data's last days: src/care/visits/visits-demo.ts.
   await seedDemoVisits(store, await lastActivity(store.db));
+  // Mobile rounds: two township teams take their round plan on the data's last day and sync the visits they record (src/care/rounds/rounds-demo.ts).
+  await seedDemoRounds(store, { worklist, refillReminders, parseFollowUp, recordFollowUp }, (await lastActivity(store.db)).toISOString().slice(0, 10));
   // Emergency arrivals with thrombolysis (I63) and PCI (I21) of the enrolled stroke and chest-pain patients: src/care/centres/centres-demo.ts.
   await seedDemoPathways(store, { actor: 'system:demo-centres' }, Rng.derive(options.seed ?? 20260101, 'centre-pathways'));
   if (options.riskAssessment ?? true) await runDemoRiskAssessment(store);

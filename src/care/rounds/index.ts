@@ -2,5 +2,6 @@
 export { roundsMigration } from './migration.js';
 export { roundsRoutes, type RoundsRoutesOptions } from './rounds.routes.js';
 export { RoundsService, type RoundSources } from './rounds.service.js';
+export { seedDemoRounds } from './rounds-demo.js';
 export type { RoundPlan, PlanVillage, PlanResident, PlanItem } from './round-plan.js';
 export type { SyncRecord, SyncResult } from './round-sync.js';
