@@ -8,14 +8,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG_UNIT_EXTENSION } from '../src/foundation/fhir/index.js';
+import { jobRuns } from '../src/foundation/jobs/index.js';
 import { parseFollowUpRules } from '../src/healthmgmt/index.js';
 import { buildApp, loadConfig, type App } from '../src/server/index.js';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 import { fhirFetch, userToken } from './helpers/server.js';
 
-// The servers' clock runs in real time from 02:59:45 China Standard Time on 1 January 2026 (set
-// again when the data is written), so the 03:00 job of the second app fires 15 s after it is built.
-const START = Date.parse('2025-12-31T18:59:45Z');
+// The servers' clock runs in real time from 02:59:57 China Standard Time on 1 January 2026 (set
+// again when the data is written), so the 03:00 job of the second app fires 3 s after it is built.
+const START = Date.parse('2025-12-31T18:59:57Z');
 let offset = START - Date.now();
 const clock = () => new Date(Date.now() + offset);
 const TODAY = '2026-01-01';
@@ -71,15 +72,16 @@ beforeAll(async () => {
   const f = await api('/api/chronic/follow-ups', { method: 'POST', body: { patient: ids.a, date: '2025-12-30', bp: { systolic: 150, diastolic: 95 } } });
   expect(f.status).toBe(201);
   ids.followUp = f.body.registry[0].nextDue;
-  // A second server process on the same database runs the nightly job (every process may; the job is idempotent).
+  // A second server process on the same database runs the nightly job (it claims the day in job_run first).
   offset = START - Date.now();
   job = await buildApp({ db: database.db, logLevel: 'silent', clock, chronicRollupAt: '03:00' });
   expect(await sql`SELECT 1 FROM chronic_indicator_rollup`.execute(database.db)).toMatchObject({ rows: [] });
   // Wait for the 03:00 run (both dates, both programmes).
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 480; i++) {
     const n = await sql<{ n: number }>`SELECT count(DISTINCT (condition, as_of))::int AS n FROM chronic_indicator_rollup`.execute(database.db);
-    if (n.rows[0].n === 4) break;
-    await new Promise((r) => setTimeout(r, 1000));
+    const claimed = await jobRuns(database.db, 'chronic-rollup');
+    if (n.rows[0].n === 4 && claimed[0]?.finished) break;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }, 180_000);
 afterAll(async () => {
@@ -89,6 +91,10 @@ afterAll(async () => {
 });
 
 describe('nightly chronic rollup (HB_CHRONIC_ROLLUP_AT)', () => {
+  it('the job claimed its day once, in the process that ran it, and recorded that it finished', async () => {
+    expect(await jobRuns(database.db, 'chronic-rollup')).toEqual([{ day: TODAY, claimedBy: expect.any(String), finished: true, outcome: 'ok' }]);
+  });
+
   it('refreshed today and the last month end for both programmes, and the endpoint serves it with its as-of date', async () => {
     const rows = await sql<{ condition: string; as_of: string; villages: number }>`
       SELECT condition, as_of::text AS as_of, count(*)::int AS villages FROM chronic_indicator_rollup GROUP BY 1, 2 ORDER BY 1, 2`.execute(database.db);
