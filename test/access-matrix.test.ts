@@ -63,6 +63,10 @@ const ENDPOINTS: Endpoint[] = [
   { key: 'ind-worklists', path: (s) => `/api/indicators/chronic/worklists?orgUnit=${s.village}` },
   { key: 'linelist', path: (s) => `/api/surveillance/signals/${s.signal}/cases` },
   { key: 'linelist-csv', path: (s) => `/api/surveillance/signals/${s.signal}/cases?format=csv` },
+  { key: 'round-plan', path: (s) => `/api/care/rounds/plan?team=${s.village}&date=2026-03-10` },
+  { key: 'teleconsults', path: () => '/api/teleconsults/inbox' },
+  { key: 'ind-care', path: (s) => `/api/indicators/care?orgUnit=${s.village}&from=2026-01-01&to=2026-03-31` },
+  { key: 'ind-rounds', path: (s) => `/api/indicators/rounds?orgUnit=${s.village}&from=2026-01&to=2026-03` },
 ];
 
 /**
@@ -74,22 +78,25 @@ const ENDPOINTS: Endpoint[] = [
  * village doctor (not staff of that centre) does not see it in its inbox.
  * `registry` (GET /api/chronic/registry/:patient) needs Condition and Observation read as well as the
  * Patient: the pharmacist, the CDC and the data steward get 403.
+ * Care (issue 10): the round plan of the patient's village needs patient and reading access (clinical
+ * roles; the village doctor's own village); the teleconsultation inbox lists requests addressed to the
+ * caller's facilities, like the referral inbox (the village doctor is not staff of the township centre).
  */
 const EXPECTED: Record<RoleName, string> = {
-  //                      read vread hist sPat sObs sCase sMed every reg  work inbox iChr iRisk iCock iSurv iPdc iWork list csv
-  'village-doctor':     ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  A/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F',
-  'family-doctor':      ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F',
-  clinician:            ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F',
-  specialist:           ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F',
+  //                      read vread hist sPat sObs sCase sMed every reg  work inbox iChr iRisk iCock iSurv iPdc iWork list csv plan tele iCare iRnd
+  'village-doctor':     ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  A/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  A/A  G/F  G/F',
+  'family-doctor':      ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
+  clinician:            ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
+  specialist:           ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
   // Pharmacist: Patient and medication types only, resident ID and phone masked.
-  pharmacist:           ' M/F  M/F  M/F  M/A  F/F  F/F  D/A  M/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F',
+  pharmacist:           ' M/F  M/F  M/F  M/A  F/F  F/F  D/A  M/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F',
   // CDC: notifiable case reports and their Patients; the only role that may export the line list.
-  'cdc-epidemiologist': ' D/F  D/F  D/F  D/A  F/F  D/A  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  D/F  D/F',
+  'cdc-epidemiologist': ' D/F  D/F  D/F  D/A  F/F  D/A  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  D/F  D/F  F/F  F/F  G/F  G/F',
   // The bureau: aggregates only.
-  'district-admin':     ' F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F',
+  'district-admin':     ' F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F',
   // Data steward: Patient resources only (MPI review).
-  'data-steward':       ' D/F  D/F  D/F  D/A  F/F  F/F  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F',
-  'system-integrator':  ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F',
+  'data-steward':       ' D/F  D/F  D/F  D/A  F/F  F/F  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F',
+  'system-integrator':  ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
 };
 
 type Want = 'D' | 'M' | 'A' | 'G' | 'F' | 'N';
@@ -150,6 +157,13 @@ async function makeSubject(village: string, town: string, name: string, birthDat
   });
   expect(referral.status, JSON.stringify(referral.body)).toBe(201);
   resources.push(referral.body.id as string);
+  // A teleconsultation from the village clinic to the township centre about the patient.
+  const tele = await fhirFetch(`${server.url}/api/teleconsults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: { patient: id, requester: clinic, consultant: centre, question: 'BP 152/96 on amlodipine: add a second drug?' },
+  });
+  expect(tele.status, JSON.stringify(tele.body)).toBe(201);
+  resources.push(tele.body.id as string);
   // A signal as a detection run stores it (the run itself is tested in surveillance-signals.test.ts).
   const days = await sql<{ lo: string | null; hi: string | null }>`SELECT min(day)::text AS lo, max(day)::text AS hi FROM proj_case WHERE disease = 'hfmd' AND org_unit = ${village}`.execute(server.database.db);
   const { lo, hi } = days.rows[0];
