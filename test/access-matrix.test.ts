@@ -67,6 +67,8 @@ const ENDPOINTS: Endpoint[] = [
   { key: 'teleconsults', path: () => '/api/teleconsults/inbox' },
   { key: 'ind-care', path: (s) => `/api/indicators/care?orgUnit=${s.village}&from=2026-01-01&to=2026-03-31` },
   { key: 'ind-rounds', path: (s) => `/api/indicators/rounds?orgUnit=${s.village}&from=2026-01&to=2026-03` },
+  { key: 'outbox', path: () => '/api/referrals/outbox' },
+  { key: 'tele-outbox', path: () => '/api/teleconsults/outbox' },
 ];
 
 /**
@@ -81,22 +83,25 @@ const ENDPOINTS: Endpoint[] = [
  * Care (issue 10): the round plan of the patient's village needs patient and reading access (clinical
  * roles; the village doctor's own village); the teleconsultation inbox lists requests addressed to the
  * caller's facilities, like the referral inbox (the village doctor is not staff of the township centre).
+ * The referral and teleconsultation outboxes list what the caller's facilities sent: the village clinic's
+ * staff (the village doctor, and the town-bound roles whose grant covers the village) see the inside
+ * patient's, never the outside one's; non-clinical roles are refused.
  */
 const EXPECTED: Record<RoleName, string> = {
-  //                      read vread hist sPat sObs sCase sMed every reg  work inbox iChr iRisk iCock iSurv iPdc iWork list csv plan tele iCare iRnd
-  'village-doctor':     ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  A/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  A/A  G/F  G/F',
-  'family-doctor':      ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
-  clinician:            ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
-  specialist:           ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
+  //                      read vread hist sPat sObs sCase sMed every reg  work inbox iChr iRisk iCock iSurv iPdc iWork list csv plan tele iCare iRnd out  tOut
+  'village-doctor':     ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  A/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  A/A  G/F  G/F  D/A  D/A',
+  'family-doctor':      ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F  D/A  D/A',
+  clinician:            ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F  D/A  D/A',
+  specialist:           ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F  D/A  D/A',
   // Pharmacist: Patient and medication types only, resident ID and phone masked.
-  pharmacist:           ' M/F  M/F  M/F  M/A  F/F  F/F  D/A  M/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F',
+  pharmacist:           ' M/F  M/F  M/F  M/A  F/F  F/F  D/A  M/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F  F/F  F/F',
   // CDC: notifiable case reports and their Patients; the only role that may export the line list.
-  'cdc-epidemiologist': ' D/F  D/F  D/F  D/A  F/F  D/A  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  D/F  D/F  F/F  F/F  G/F  G/F',
+  'cdc-epidemiologist': ' D/F  D/F  D/F  D/A  F/F  D/A  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  D/F  D/F  F/F  F/F  G/F  G/F  F/F  F/F',
   // The bureau: aggregates only.
-  'district-admin':     ' F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F',
+  'district-admin':     ' F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F  F/F  F/F',
   // Data steward: Patient resources only (MPI review).
-  'data-steward':       ' D/F  D/F  D/F  D/A  F/F  F/F  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F',
-  'system-integrator':  ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F',
+  'data-steward':       ' D/F  D/F  D/F  D/A  F/F  F/F  F/F  D/F  F/F  F/F  F/F  G/F  G/F  G/F  G/F  G/F  G/F  F/F  F/F  F/F  F/F  G/F  G/F  F/F  F/F',
+  'system-integrator':  ' D/F  D/F  D/F  D/A  D/A  D/A  D/A  D/F  D/F  D/A  D/A  G/F  G/F  G/F  G/F  G/F  G/F  D/F  F/F  D/F  D/A  G/F  G/F  D/A  D/A',
 };
 
 type Want = 'D' | 'M' | 'A' | 'G' | 'F' | 'N';
