@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { buildApp, seedDemoDistrict, type App } from '../../src/server/index.js';
 import { freshDatabase, type TestDatabase } from '../helpers/database.js';
@@ -70,6 +70,29 @@ export async function startServer(): Promise<E2eServer> {
       await database.drop();
     },
   };
+}
+
+/** A page of the app in its default language (zh-CN); uncaught page errors go into `report`. */
+export async function newAppPage(browser: Browser, report: string[], viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+  page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+/**
+ * Opens `path` (under `base`), signing in as `username` on the login page the app redirects to when
+ * access control is on (`auth`), then back to `path` if the app went elsewhere.
+ */
+export async function openAs(page: Page, base: string, path: string, username: string, password: string, auth: boolean): Promise<void> {
+  await page.goto(`${base}${path}`);
+  if (!auth) return;
+  await page.waitForURL(/\/login/);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  if (!new URL(page.url()).pathname.startsWith(path.split('?')[0])) await page.goto(`${base}${path}`);
 }
 
 export async function launchBrowser(): Promise<Browser> {

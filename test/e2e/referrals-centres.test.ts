@@ -13,7 +13,7 @@
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
+import { launchBrowser, newAppPage, openAs, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
 const FACILITY_TYPE = 'https://healthy-brain.org/fhir/CodeSystem/facility-type';
@@ -38,24 +38,8 @@ async function apiGet(path: string, headers: Record<string, string>): Promise<an
   return JSON.parse(text);
 }
 
-async function newPage(): Promise<Page> {
-  // The app's default language (zh-CN), as the other screenshots.
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(30_000);
-  return page;
-}
-
-async function open(page: Page, path: string, username: string): Promise<void> {
-  await page.goto(`${server.url}${path}`);
-  if (!hasAuth) return;
-  await page.waitForURL(/\/login/);
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  if (!new URL(page.url()).pathname.startsWith(path)) await page.goto(`${server.url}${path}`);
-}
+const newPage = () => newAppPage(browser, report);
+const open = (page: Page, path: string, username: string) => openAs(page, server.url, path, username, PASSWORD, hasAuth);
 
 /** The state shown in the referral page's heading. */
 const headingState = (page: Page) => page.locator('h1 [data-testid="referral-state"]').getAttribute('data-state');

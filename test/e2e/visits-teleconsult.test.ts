@@ -10,7 +10,7 @@
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
+import { launchBrowser, newAppPage, openAs, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
 const FACILITY_TYPE = 'https://healthy-brain.org/fhir/CodeSystem/facility-type';
@@ -21,23 +21,8 @@ let hasAuth = false;
 const report: string[] = [];
 const ctx = { township: '', town: '', clinic: '', village: '', patient: '', teleconsult: '' };
 
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(30_000);
-  return page;
-}
-
-async function open(page: Page, path: string, username: string): Promise<void> {
-  await page.goto(`${server.url}${path}`);
-  if (!hasAuth) return;
-  await page.waitForURL(/\/login/);
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  if (!new URL(page.url()).pathname.startsWith(path.split('?')[0])) await page.goto(`${server.url}${path}`);
-}
+const newPage = () => newAppPage(browser, report, { width: 1280, height: 1000 });
+const open = (page: Page, path: string, username: string) => openAs(page, server.url, path, username, PASSWORD, hasAuth);
 
 const encounters = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM fhir_resource WHERE resource_type = 'Encounter' AND resident_id IS NOT NULL AND content->'subject'->>'reference' = ${`Patient/${ctx.patient}`}`.execute(server.database.db)).rows[0].n);
 
