@@ -19,19 +19,24 @@ const file = (name: string, value: unknown) => {
 const example = { age: 60, systolic: 130, bpTreated: false, totalCholesterol: 210 * 0.0259, hdl: 55 * 0.0259, waist: 80, smoker: false, diabetes: true, region: 'north', urban: true, familyHistory: false };
 
 describe('risk --model --input', () => {
-  it('prints one {risk, category} per subject (paper-example coefficients: the paper\'s 11.0 % and 10.1 %)', () => {
-    const res = run('--model', 'china-par', '--coefficients', 'paper-example', '--input', file('par.json', [{ ...example, sex: 'male' }, { ...example, sex: 'female' }]));
+  it('prints one {risk, category} per subject; by default the paper-example coefficients: the paper\'s 11.0 % and 10.1 %', () => {
+    const input = file('par.json', [{ ...example, sex: 'male' }, { ...example, sex: 'female' }]);
+    const res = run('--model', 'china-par', '--input', input);
     expect(res.status).toBe(0);
     const out = JSON.parse(res.stdout) as { risk: number; category: string; lifetimeAssessmentIndicated: boolean; lifetimeRisk: null }[];
     expect(out.map((r) => Math.round(r.risk * 1000) / 10)).toEqual([11.0, 10.1]);
+    expect(Math.abs(out[0].risk * 100 - 11.0)).toBeLessThanOrEqual(0.1); // Yang 2016 Table 2, men at 60 years
     expect(out.map((r) => r.category)).toEqual(['high', 'high']);
     expect(out.map((r) => r.lifetimeAssessmentIndicated)).toEqual([false, false]);
+    const explicit = run('--model', 'china-par', '--coefficients', 'paper-example', '--input', input);
+    expect(explicit.status).toBe(0);
+    expect(JSON.parse(explicit.stdout)).toEqual(out);
   });
 
-  it('China-PAR defaults to the calculator coefficients and rejects an unknown set', () => {
+  it('China-PAR --coefficients calculator gives the 2019 guideline example, and an unknown set is rejected', () => {
     // 2019 guideline appendix example: 40-year-old northern urban man, 145 mmHg, TC 5.2, HDL 1.3, family history → 4.7 %.
     const guideline = { age: 40, sex: 'male', systolic: 145, bpTreated: false, totalCholesterol: 5.2, hdl: 1.3, waist: 80, smoker: false, diabetes: false, region: 'north', urban: true, familyHistory: true };
-    const res = run('--model', 'china-par', '--input', file('guideline.json', [guideline]));
+    const res = run('--model', 'china-par', '--coefficients', 'calculator', '--input', file('guideline.json', [guideline]));
     expect(res.status).toBe(0);
     const [r] = JSON.parse(res.stdout) as { risk: number; lifetimeAssessmentIndicated: boolean; lifetimeRisk: null }[];
     expect(Math.abs(r.risk * 100 - 4.7)).toBeLessThanOrEqual(0.1);
@@ -39,7 +44,7 @@ describe('risk --model --input', () => {
     expect(r.lifetimeRisk).toBeNull();
     const bad = run('--model', 'china-par', '--coefficients', 'printed', '--input', file('g2.json', [guideline]));
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/--coefficients must be one of calculator, paper-example/);
+    expect(bad.stderr).toMatch(/--coefficients must be one of paper-example, calculator/);
   });
 
   it('prints the CDRS score with a null risk', () => {
@@ -68,6 +73,7 @@ describe('risk run: command name and schedule configuration', () => {
     const res = run('--help');
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/^\s+run\|assess \[options\]/m);
+    expect(res.stdout).toMatch(/paper-example \| calculator\s+\(default paper-example\)/);
     const help = run('assess', '--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Usage: healthy-brain risk run\|assess/);

@@ -1,6 +1,8 @@
 /**
  * `healthy-brain risk`:
  *  - `risk --model <china-par|pce|cdrs> --input subjects.json` prints one `{risk, category, score?}` per subject;
+ *    China-PAR takes `--coefficients paper-example|calculator` (default paper-example, the set that reproduces
+ *    Yang 2016's worked examples and Table 2; `calculator` matches the official online calculator);
  *  - `risk train --data DIR|--database-url URL --seed S --out model.json` trains the BP-control model
  *    on the platform's data and reports held-out AUC, calibration and the reliability table;
  *  - `risk run --data DIR|--database-url URL [--model-file model.json] [--as-of DATE]` (alias `risk assess`)
@@ -12,6 +14,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import {
   assessResidents,
   CHINA_PAR_COEFFICIENT_SETS,
+  CHINA_PAR_DEFAULT_COEFFICIENTS,
   EQUATIONS,
   loadLatestModel,
   parseModelFile,
@@ -53,7 +56,7 @@ function integer(flag: string, min: number, max: number) {
 /** `risk --model M --input F`: the equations over a JSON array of subjects. */
 export function runEquations(opts: { model?: string; input?: string; coefficients?: string }, io: RiskIo = defaultIo()): void {
   if (!opts.model || !(EQUATIONS as readonly string[]).includes(opts.model)) throw new Error(`--model must be one of ${EQUATIONS.join(', ')}`);
-  const coefficients = opts.coefficients ?? 'calculator';
+  const coefficients = opts.coefficients ?? CHINA_PAR_DEFAULT_COEFFICIENTS;
   if (!(CHINA_PAR_COEFFICIENT_SETS as readonly string[]).includes(coefficients)) throw new Error(`--coefficients must be one of ${CHINA_PAR_COEFFICIENT_SETS.join(', ')}`);
   if (!opts.input) throw new Error('--input <file> is required (a JSON array of subjects)');
   let text: string;
@@ -149,7 +152,7 @@ export function registerRisk(program: Command): void {
     .description('health-risk models: score subjects (--model --input), train the learned model, assess residents')
     .option('--model <name>', `equation: ${EQUATIONS.join(' | ')}`)
     .option('--input <file>', 'JSON array of subjects (see docs/risk-models.md)')
-    .option('--coefficients <set>', `China-PAR coefficients: ${CHINA_PAR_COEFFICIENT_SETS.join(' | ')} (default calculator)`)
+    .option('--coefficients <set>', `China-PAR coefficients: ${CHINA_PAR_COEFFICIENT_SETS.join(' | ')} (default ${CHINA_PAR_DEFAULT_COEFFICIENTS})`)
     .action((opts: { model?: string; input?: string; coefficients?: string }) => runEquations(opts));
   const db = (c: Command) =>
     c.option('--data <dir>', 'PGlite data directory (HB_DATA_DIR, default ./data)').option('--database-url <url>', 'PostgreSQL URL instead of PGlite');

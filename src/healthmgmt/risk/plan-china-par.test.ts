@@ -30,7 +30,7 @@ describe('planResident: China-PAR and the lifetime assessment', () => {
     const par = planResident(young, '2025-12-20', {}).assessments.find((a) => a.model === 'china-par');
     expect(par).toBeDefined();
     expect(par?.predictions[0].probability).toBeLessThan(0.1);
-    expect(par?.version).toBe('Yang 2016, calculator coefficients');
+    expect(par?.version).toBe('Yang 2016, paper-example coefficients'); // the default set (issue 7: reproduce the paper)
     expect(par?.explanation).toMatchObject({ lifetimeAssessmentIndicated: true, lifetimeRisk: null });
     expect(par?.summary).toMatch(/lifetime risk indicated by the 2019 guideline but not computed/);
   });

@@ -6,17 +6,18 @@ import { scoreSubjects } from './subjects.js';
 const man = { age: 60, sex: 'male', systolic: 130, bpTreated: false, totalCholesterol: 210 * 0.0259, hdl: 55 * 0.0259, waist: 80, smoker: false, diabetes: true, region: 'north', urban: true, familyHistory: false };
 
 describe('risk --input subjects', () => {
-  it('China-PAR: the paper\'s men\'s worked example (10-year risk 11.0 %) with the paper-example coefficients', () => {
-    const [r] = scoreSubjects('china-par', [man], { chinaParCoefficients: 'paper-example' });
+  it('China-PAR: the paper\'s men\'s worked example (10-year risk 11.0 %) by default, the paper-example coefficients', () => {
+    const [r] = scoreSubjects('china-par', [man]);
     expect(r.risk).toBeCloseTo(0.11, 3);
+    expect(scoreSubjects('china-par', [man], { chinaParCoefficients: 'paper-example' })[0].risk).toBe(r.risk);
     expect(r.category).toBe('high');
     expect(r.outOfRange).toBeUndefined();
     expect(r.lifetimeAssessmentIndicated).toBe(false); // 60 years: outside 20–59
     expect(r.lifetimeRisk).toBeNull();
   });
-  it('China-PAR: the default is the calculator set (2019 guideline example 4.7 %), and says when a lifetime assessment is due', () => {
+  it('China-PAR: the calculator set on request (2019 guideline example 4.7 %), and says when a lifetime assessment is due', () => {
     const guideline = { age: 40, sex: 'male', systolic: 145, bpTreated: false, totalCholesterol: 5.2, hdl: 1.3, waist: 80, smoker: false, diabetes: false, region: 'north', urban: true, familyHistory: true };
-    const [r] = scoreSubjects('china-par', [guideline]);
+    const [r] = scoreSubjects('china-par', [guideline], { chinaParCoefficients: 'calculator' });
     expect(Math.abs((r.risk ?? 0) * 100 - 4.7)).toBeLessThanOrEqual(0.1);
     expect(r).toMatchObject({ category: 'low', lifetimeAssessmentIndicated: true, lifetimeRisk: null });
     expect(scoreSubjects('pce', [{ ...guideline, race: 'white' }])[0]).not.toHaveProperty('lifetimeAssessmentIndicated');
@@ -37,6 +38,7 @@ describe('risk --input subjects', () => {
     const [r] = scoreSubjects('china-par', [woman], { chinaParCoefficients: 'paper-example' });
     expect(r.risk).toBeCloseTo(0.101, 3); // women's worked example: 10.1 %
     const [d] = scoreSubjects('china-par', [woman]);
+    expect(d.risk).toBe(r.risk); // the default is paper-example
     expect(d.risk).toBeCloseTo(chinaPar10YearRisk({ sex: 'female', ageYears: 60, sbpMmHg: 130, bpTreated: false, tcMmolL: man.totalCholesterol, hdlMmolL: man.hdl, waistCm: 80, currentSmoker: false, diabetes: true, region: 'north', urban: false, familyHistoryAscvd: false }).risk, 12);
     expect(() => scoreSubjects('china-par', [man, { ...man, urban: undefined }])).toThrow('subjects[1].urban is required');
   });

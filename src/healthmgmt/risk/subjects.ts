@@ -31,7 +31,7 @@ export interface EquationResult {
   lifetimeRisk?: null;
 }
 
-/** Options of the equations; `chinaParCoefficients` defaults to the official calculator's set. */
+/** Options of the equations; `chinaParCoefficients` defaults to `paper-example` (CHINA_PAR_DEFAULT_COEFFICIENTS). */
 export interface ScoreOptions {
   chinaParCoefficients?: ChinaParCoefficientSet;
 }

@@ -7,13 +7,15 @@
  * Why two sets (docs/risk-models.md, "Which coefficients"): the paper prints two decimals, which do not
  * reproduce its own worked example, and the official calculator (cvdrisk.com.cn) disagrees with the
  * paper's Table 2 for men by up to 0.3 percentage point.
- *  - `calculator` (the default): three-decimal coefficients as printed in the Jiangsu group standard
- *    T/JPMA 024—2024 (社区人群心血管病风险筛查技术规范), appendices C/D, which cites Yang 2016 — read from a
- *    public transcription, not from the standard itself. They reproduce the 2019 guideline's published
- *    example (4.7 %) and 110 outputs of the official calculator within its 0.1-point display rounding.
- *  - `paper-example`: the paper's two-decimal values with six men's coefficients recovered from the men's
- *    worked example and the women's baseline survival solved from the women's; they reproduce the
- *    paper's worked examples and Table 2 to 0.1 point, and the official calculator less well.
+ *  - `paper-example` (the default): the paper's two-decimal values with six men's coefficients recovered
+ *    from the men's worked example and the women's baseline survival solved from the women's; they
+ *    reproduce the paper's worked examples and Table 2 to 0.1 point — the contract of issue 7 — and the
+ *    official calculator less well (guideline example 4.87 % vs 4.7 %).
+ *  - `calculator`: three-decimal coefficients as printed in the Jiangsu group standard T/JPMA 024—2024
+ *    (社区人群心血管病风险筛查技术规范), appendices C/D, which cites Yang 2016 — read from a public
+ *    transcription, not from the standard itself. They reproduce the 2019 guideline's published example
+ *    (4.7 %) and 110 outputs of the official calculator within its 0.1-point display rounding, but the
+ *    paper's Table 2 for men at 60 and 70 years 0.18 and 0.29 point low.
  */
 
 /** Coefficients, mean individual sum and 10-year baseline survival of one sex. */
@@ -37,9 +39,12 @@ export interface ChinaParCoefficients {
   readonly baselineSurvival10: number;
 }
 
-/** Name of a coefficient set; `calculator` is the default everywhere. */
-export type ChinaParCoefficientSet = 'calculator' | 'paper-example';
-export const CHINA_PAR_COEFFICIENT_SETS: readonly ChinaParCoefficientSet[] = ['calculator', 'paper-example'];
+/** Name of a coefficient set (the names are the CLI's `--coefficients` values, a contract). */
+export type ChinaParCoefficientSet = 'paper-example' | 'calculator';
+/** The default everywhere (library, CLI, assessment job): the set that reproduces the paper (issue 7). */
+export const CHINA_PAR_DEFAULT_COEFFICIENTS: ChinaParCoefficientSet = 'paper-example';
+/** Every set, the default first. */
+export const CHINA_PAR_COEFFICIENT_SETS: readonly ChinaParCoefficientSet[] = [CHINA_PAR_DEFAULT_COEFFICIENTS, 'calculator'];
 
 /** Men, T/JPMA 024—2024 appendix (three decimals); mean 140.68 and S10 0.9707 as in Yang 2016 Suppl. Table 2. */
 export const CHINA_PAR_CALCULATOR_MEN: ChinaParCoefficients = Object.freeze({
@@ -132,7 +137,7 @@ export const CHINA_PAR_PAPER_WOMEN: ChinaParCoefficients = Object.freeze({
 });
 
 /** The coefficients of one sex in one set. */
-export function chinaParCoefficients(sex: 'male' | 'female', set: ChinaParCoefficientSet = 'calculator'): ChinaParCoefficients {
-  if (set === 'paper-example') return sex === 'male' ? CHINA_PAR_PAPER_MEN : CHINA_PAR_PAPER_WOMEN;
-  return sex === 'male' ? CHINA_PAR_CALCULATOR_MEN : CHINA_PAR_CALCULATOR_WOMEN;
+export function chinaParCoefficients(sex: 'male' | 'female', set: ChinaParCoefficientSet = CHINA_PAR_DEFAULT_COEFFICIENTS): ChinaParCoefficients {
+  if (set === 'calculator') return sex === 'male' ? CHINA_PAR_CALCULATOR_MEN : CHINA_PAR_CALCULATOR_WOMEN;
+  return sex === 'male' ? CHINA_PAR_PAPER_MEN : CHINA_PAR_PAPER_WOMEN;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { chinaPar10YearRisk, chinaParCategory, chinaParLifetimeAssessmentIndicated, type ChinaParInput } from './china-par.js';
-import { CHINA_PAR_CALCULATOR_MEN, CHINA_PAR_PAPER_MEN, CHINA_PAR_PAPER_WOMEN, type ChinaParCoefficientSet } from './china-par-coefficients.js';
+import {
+  CHINA_PAR_CALCULATOR_MEN,
+  CHINA_PAR_COEFFICIENT_SETS,
+  CHINA_PAR_DEFAULT_COEFFICIENTS,
+  CHINA_PAR_PAPER_MEN,
+  CHINA_PAR_PAPER_WOMEN,
+  type ChinaParCoefficientSet,
+} from './china-par-coefficients.js';
 
 // Yang 2016 worked example (Supplemental Table 1, Table 2): untreated SBP 130, TC 210 mg/dL,
 // HDL 55 mg/dL, waist 80 cm, non-smoker, diabetes, urban northern China, no family history.
@@ -12,8 +19,19 @@ function example(sex: 'male' | 'female', ageYears: number, coefficients: ChinaPa
   };
 }
 const pct = (risk: number) => risk * 100;
+/** The same input with no coefficient set given, so the library's default applies. */
+const noSet = (input: ChinaParInput): ChinaParInput => ({ ...input, coefficients: undefined });
 
-describe('China-PAR, paper-example coefficients: the paper\'s worked examples', () => {
+describe('China-PAR, paper-example coefficients (default): the paper\'s worked examples', () => {
+  it('the default set is paper-example, listed first; calculator stays available', () => {
+    expect(CHINA_PAR_DEFAULT_COEFFICIENTS).toBe('paper-example');
+    expect(CHINA_PAR_COEFFICIENT_SETS).toEqual(['paper-example', 'calculator']);
+    const byDefault = chinaPar10YearRisk(noSet(example('male', 60)));
+    expect(byDefault.coefficients).toBe('paper-example');
+    expect(byDefault.risk).toBe(chinaPar10YearRisk(example('male', 60, 'paper-example')).risk);
+    expect(chinaPar10YearRisk(example('male', 60, 'calculator')).risk).not.toBe(byDefault.risk);
+  });
+
   it('reproduces the printed men\'s individual sum 142.04 and its terms', () => {
     const result = chinaPar10YearRisk(example('male', 60));
     expect(result.individualSum).toBeCloseTo(142.04, 1);
@@ -32,7 +50,8 @@ describe('China-PAR, paper-example coefficients: the paper\'s worked examples', 
   } as const;
   for (const sex of ['male', 'female'] as const) {
     for (const [age, printed] of Object.entries(table2[sex])) {
-      it(`${sex} aged ${age}: ${printed} % within 0.1 percentage point`, () => {
+      it(`${sex} aged ${age}: ${printed} % within 0.1 percentage point, with no coefficients given and with paper-example`, () => {
+        expect(Math.abs(pct(chinaPar10YearRisk(noSet(example(sex, Number(age)))).risk) - printed)).toBeLessThanOrEqual(0.1);
         expect(Math.abs(pct(chinaPar10YearRisk(example(sex, Number(age))).risk) - printed)).toBeLessThanOrEqual(0.1);
       });
     }
@@ -65,15 +84,16 @@ describe('China-PAR: 2019 Chinese guideline example', () => {
     sex: 'male', ageYears: 40, sbpMmHg: 145, bpTreated: false, tcMmolL: 5.2, hdlMmolL: 1.3, waistCm: 80,
     currentSmoker: false, diabetes: false, region: 'north', urban: true, familyHistoryAscvd: true,
   };
-  it('calculator coefficients (default): low risk, within 0.1 percentage point of 4.7 % (ours 4.72 %)', () => {
-    const result = chinaPar10YearRisk(guideline);
+  it('calculator coefficients: low risk, within 0.1 percentage point of 4.7 % (ours 4.72 %)', () => {
+    const result = chinaPar10YearRisk({ ...guideline, coefficients: 'calculator' });
     expect(result.coefficients).toBe('calculator');
     expect(result.category).toBe('low');
     expect(Math.abs(pct(result.risk) - 4.7)).toBeLessThanOrEqual(0.1);
   });
 
-  it('paper-example coefficients: low risk but 0.17 point above 4.7 % (why the calculator set is the default)', () => {
+  it('paper-example coefficients (default): low risk but 0.17 point above 4.7 % (the calculator set matches the guideline better)', () => {
     const result = chinaPar10YearRisk({ ...guideline, coefficients: 'paper-example' });
+    expect(chinaPar10YearRisk(guideline).risk).toBe(result.risk);
     expect(result.category).toBe('low');
     expect(pct(result.risk) - 4.7).toBeGreaterThan(0.1);
     expect(pct(result.risk) - 4.7).toBeLessThanOrEqual(0.2);
@@ -210,7 +230,7 @@ function meanAbsoluteError(rows: readonly { official: number; ours: number }[]):
   return rows.reduce((sum, row) => sum + Math.abs(row.ours - row.official), 0) / rows.length;
 }
 
-describe('China-PAR, calculator coefficients (default): the official online calculator', () => {
+describe('China-PAR, calculator coefficients: the official online calculator', () => {
   const compared = compareWithCalculator('calculator');
   for (const sex of ['male', 'female'] as const) {
     it(`${sex}: every official output within 0.1 percentage point (mean absolute error ≤ 0.05)`, () => {

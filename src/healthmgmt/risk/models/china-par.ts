@@ -7,10 +7,11 @@
  * rule: 中国心血管病风险评估和管理指南 (Chinese guideline on the assessment and management of
  * cardiovascular risk), 中国循环杂志 2019;34(1):4–28.
  *
- * Coefficients: `china-par-coefficients.ts` holds two sets — the official calculator's three-decimal
- * coefficients (default) and the paper-example set; docs/risk-models.md explains why both exist.
+ * Coefficients: `china-par-coefficients.ts` holds two sets — the paper-example set (default: it reproduces
+ * the paper's worked examples and Table 2) and the official calculator's three-decimal coefficients;
+ * docs/risk-models.md explains why both exist.
  */
-import { chinaParCoefficients, type ChinaParCoefficientSet } from './china-par-coefficients.js';
+import { CHINA_PAR_DEFAULT_COEFFICIENTS, chinaParCoefficients, type ChinaParCoefficientSet } from './china-par-coefficients.js';
 import type { Sex } from './units.js';
 import { TC_MMOL_PER_MGDL_CHINA_PAR } from './units.js';
 
@@ -38,7 +39,7 @@ export interface ChinaParInput {
   readonly urban: boolean;
   /** Family history of ASCVD in parents or siblings (men's equation only). */
   readonly familyHistoryAscvd: boolean;
-  /** Coefficient set; default `calculator` (the official calculator's three-decimal coefficients). */
+  /** Coefficient set; default `paper-example` (reproduces the paper); `calculator` for the official calculator's. */
   readonly coefficients?: ChinaParCoefficientSet;
 }
 
@@ -114,7 +115,7 @@ export function chinaParCategory(risk: number): ChinaParCategory {
  * non-finite measurements; values outside the validated ranges are computed and listed in `outOfRange`.
  */
 export function chinaPar10YearRisk(input: ChinaParInput): ChinaParResult {
-  const set = input.coefficients ?? 'calculator';
+  const set = input.coefficients ?? CHINA_PAR_DEFAULT_COEFFICIENTS;
   const c = chinaParCoefficients(input.sex, set);
   const lnAge = Math.log(positive('ageYears', input.ageYears));
   const lnSbp = Math.log(positive('sbpMmHg', input.sbpMmHg));
