@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One migrated PGlite template per run; each test database starts from it (test/helpers/database.ts).
+    globalSetup: ['test/helpers/pglite-template.ts'],
   },
 });

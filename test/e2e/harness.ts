@@ -1,15 +1,18 @@
 /**
- * End-to-end harness: builds the web app (unless HB_E2E_SKIP_BUILD=1 and web/dist exists), starts
- * the real server over a fresh database seeded with a small simulated district (seedDemoDistrict
- * also replays the daily detection run over its last 60 days, so the CDC has signals), and launches
- * Debian's Chromium through playwright-core (Playwright's own browser download is not used).
+ * End-to-end harness: starts the real server over a copy of the small simulated district that
+ * global-setup.ts seeded once per run (seedDemoDistrict also replays the daily detection run over its
+ * last 60 days, so the CDC has signals) after building the web app (unless HB_E2E_SKIP_BUILD=1 and
+ * web/dist exists), and launches Debian's Chromium through playwright-core (Playwright's own browser
+ * download is not used).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { buildApp, seedDemoDistrict, type App } from '../../src/server/index.js';
-import { freshDatabase, type TestDatabase } from '../helpers/database.js';
+import { inject } from 'vitest';
+import { openDatabase } from '../../src/foundation/db/index.js';
+import { buildApp, type App } from '../../src/server/index.js';
+import type { TestDatabase } from '../helpers/database.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SCREENSHOTS = `${ROOT}docs/screenshots`;
@@ -50,20 +53,21 @@ export async function buildWeb(): Promise<void> {
   }
 }
 
+/**
+ * The real server over this file's own copy of the district that global-setup.ts built the web app
+ * for and seeded once per run (an in-memory PGlite loaded from its tarball).
+ */
 export async function startServer(): Promise<E2eServer> {
-  const t0 = Date.now();
-  await buildWeb();
-  const t1 = Date.now();
-  const database = await freshDatabase();
+  const district = inject('e2eDistrict');
+  const opened = await openDatabase({ kind: 'pglite', dataDir: null, loadDataDir: new Blob([readFileSync(district.file)]) });
+  const database: TestDatabase = { ...opened, drop: () => opened.close() };
   const app = await buildApp({ db: database.db, logLevel: 'silent' });
-  await seedDemoDistrict(app.store, { residents: RESIDENTS, years: 1 });
-  const t2 = Date.now();
   const url = await app.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
     app,
     database,
-    seconds: { build: (t1 - t0) / 1000, seed: (t2 - t1) / 1000 },
+    seconds: { build: district.build, seed: district.seed },
     residents: RESIDENTS,
     stop: async () => {
       await app.close();

@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 900_000,
     pool: 'forks',
     fileParallelism: false,
+    // Builds the web app and seeds the district once; each file's server starts from a copy.
+    globalSetup: ['test/e2e/global-setup.ts'],
   },
 });

@@ -3,7 +3,9 @@
  * created on the server of TEST_DATABASE_URL (and dropped afterwards) when that is set.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/foundation/db/index.js';
 import { DOMAIN_MIGRATIONS } from '../../src/server/modules.js';
 
@@ -16,10 +18,21 @@ export interface TestDatabase extends OpenDatabase {
   drop(): Promise<void>;
 }
 
-/** Opens and migrates a fresh, empty database. */
+let templateBlob: Blob | undefined;
+
+/** The migrated template of test/helpers/pglite-template.ts (read once per test file), if this run has one. */
+function pgliteTemplate(): Blob | undefined {
+  const file = inject('pgliteTemplate');
+  if (!file) return undefined;
+  templateBlob ??= new Blob([readFileSync(file)]);
+  return templateBlob;
+}
+
+/** Opens and migrates a fresh, empty database (on PGlite from the run's migrated template, when there is one). */
 export async function freshDatabase(): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
-    const opened = await openDatabase({ kind: 'pglite', dataDir: null });
+    const template = pgliteTemplate();
+    const opened = await openDatabase({ kind: 'pglite', dataDir: null, ...(template ? { loadDataDir: template } : {}) });
     await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
     return { ...opened, drop: () => opened.close() };
   }

@@ -10,13 +10,15 @@ import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string | null /* null = in memory */ }
+  | { kind: 'pglite'; dataDir: string | null /* null = in memory */; /** Start from this `dumpDataDir` tarball instead of an empty cluster (tests: a migrated template). */ loadDataDir?: Blob }
   | { kind: 'postgres'; url: string; poolSize?: number };
 
 export interface OpenDatabase {
   db: Kysely<DB>;
   kind: DatabaseTarget['kind'];
   close(): Promise<void>;
+  /** PGlite only: the data directory as an uncompressed tarball (a template for `loadDataDir`). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 // Return numeric and int8 as JavaScript numbers (the store keeps counts and versions well below 2^53).
@@ -34,8 +36,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  const pglite = new PGlite({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
   await pglite.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', close: () => db.destroy(), dumpDataDir: () => pglite.dumpDataDir('none') };
 }
