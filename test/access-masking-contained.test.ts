@@ -38,7 +38,7 @@ beforeAll(async () => {
   });
   tokens.pharmacist = (await userToken(server, 'ph-contained', 'pharmacist', '330109001')).token;
   tokens.doctor = (await userToken(server, 'vd-contained', 'village-doctor', VILLAGE)).token;
-}, 60_000);
+});
 afterAll(async () => {
   await server?.stop();
 });

@@ -58,7 +58,7 @@ beforeAll(async () => {
   users.cdc = (await userToken(server, 'cdc-1', 'cdc-epidemiologist', TOWN)).token;
   users.vd = (await userToken(server, 'vd-1', 'village-doctor', VILLAGE)).token;
   users.bureau = (await userToken(server, 'bureau-1', 'district-admin', '330109')).token;
-}, 60_000);
+});
 afterAll(async () => {
   await server?.stop();
 });

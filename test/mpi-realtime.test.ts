@@ -63,7 +63,7 @@ beforeAll(async () => {
   for (const p of [ids.zhang, ids.zhangPinyin]) {
     await fhirFetch(`${server.fhir}/Observation`, { method: 'POST', body: { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, subject: { reference: `Patient/${p}` }, valueQuantity: { value: 150, unit: 'mm[Hg]' } } });
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.stop();

@@ -51,7 +51,7 @@ beforeAll(async () => {
     await store.settle();
     await audit.close();
   });
-}, 60_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('surveillance run', () => {
