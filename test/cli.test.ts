@@ -17,7 +17,7 @@ describe('healthy-brain CLI', () => {
     const second = run('migrate', '--data', dir);
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/up to date/);
-  });
+  }, 180_000); // two processes, each starting PGlite on disk (the first runs initdb): over 60 s on a loaded machine
 
   it('a bad flag value is one line naming the field, exit 1', () => {
     const res = run('serve', '--port', 'not-a-port', '--data', mkdtempSync(join(tmpdir(), 'hb-cli-')));
