@@ -6,13 +6,13 @@
 import {
   deltaThreshold,
   enoughCases,
-  fitBaseline,
   muanThreshold,
   nbPluginThreshold,
   trendAllowed,
   type Baseline,
   type PowerTransform,
 } from './farrington-core.js';
+import { BaselineFitter, fitBaselineIn } from './farrington-fit.js';
 import { qnorm } from './glm.js';
 import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
 
@@ -106,25 +106,43 @@ export function flexibleBaseline(
   frequency: number,
   opt: FarringtonFlexibleOptions,
 ): Baseline {
+  const fitter = flexibleFitter(observed, frequency, opt);
+  fillFlexibleBaseline(fitter, t, frequency, opt);
+  return fitter.baseline();
+}
+
+// A workspace large enough for the baseline of any period (see fillFlexibleBaseline).
+function flexibleFitter(observed: readonly number[], frequency: number, opt: FarringtonFlexibleOptions): BaselineFitter {
   const skip = opt.pastWeeksNotIncluded ?? opt.w;
-  const idx: number[] = [];
-  const level: number[] = [];
+  const capacity = opt.noPeriods === 1 ? opt.b * (2 * opt.w + 1) : opt.b * frequency + opt.w + Math.max(0, -skip);
+  return new BaselineFitter(observed, Math.max(1, capacity), opt.noPeriods);
+}
+
+// Writes the baseline of period t (see flexibleBaseline) into the workspace; returns its size.
+function fillFlexibleBaseline(fitter: BaselineFitter, t: number, frequency: number, opt: FarringtonFlexibleOptions): number {
+  const skip = opt.pastWeeksNotIncluded ?? opt.w;
+  const { index, level } = fitter;
+  let n = 0;
   if (opt.noPeriods === 1) {
     for (let i = opt.b; i >= 1; i--)
       for (let j = -opt.w; j <= opt.w; j++) {
         const k = t - i * frequency + j;
-        if (k >= 0 && k < t - skip) idx.push(k);
+        if (k < 0 || k >= t - skip) continue;
+        index[n] = k;
+        level[n] = 0;
+        n++;
       }
-    return { y: idx.map((k) => observed[k]), time: idx };
+    return (fitter.n = n);
   }
   const rest = frequency - (2 * opt.w + 1);
   for (let k = Math.max(0, t - opt.b * frequency - opt.w); k < t - skip; k++) {
     // u = position in the yearly cycle, 0…2w inside the window centred on t − i·f.
     const u = (((t - k + opt.w) % frequency) + frequency) % frequency;
-    idx.push(k);
-    level.push(u <= 2 * opt.w ? 0 : 1 + gapBlock(rest - 1 - (u - 2 * opt.w - 1), rest, opt.noPeriods - 1));
+    index[n] = k;
+    level[n] = u <= 2 * opt.w ? 0 : 1 + gapBlock(rest - 1 - (u - 2 * opt.w - 1), rest, opt.noPeriods - 1);
+    n++;
   }
-  return { y: idx.map((k) => observed[k]), time: idx, level, levels: opt.noPeriods };
+  return (fitter.n = n);
 }
 
 /**
@@ -158,14 +176,16 @@ export function farringtonFlexible(
   // One-sided (1 − α) quantile (R documentation of farringtonFlexible, `alpha`).
   const z = qnorm(1 - opt.alpha);
   const rows: DetectionRow[] = [];
+  // One workspace for the whole series: the baseline of each period is written into it.
+  const fitter = flexibleFitter(obs, series.frequency, opt);
   for (let t = range.start; t <= range.end; t++) {
     if (!enoughCases(obs, t, opt.limit54)) {
       rows.push({ index: t, observed: obs[t], threshold: null, alarm: false });
       continue;
     }
-    const base = flexibleBaseline(obs, t, series.frequency, opt);
-    if (base.y.length === 0) throw new RangeError(`farringtonFlexible: no reference values for period ${t}`);
-    const model = fitBaseline(base, t, settings);
+    if (fillFlexibleBaseline(fitter, t, series.frequency, opt) === 0)
+      throw new RangeError(`farringtonFlexible: no reference values for period ${t}`);
+    const model = fitBaselineIn(fitter, t, settings);
     const threshold =
       opt.thresholdMethod === 'delta'
         ? deltaThreshold(model, z, opt.powertrans)

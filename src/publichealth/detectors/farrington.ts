@@ -3,7 +3,8 @@
  * infectious disease", JRSS A 159:547 — with the parameters, defaults and output of R
  * `surveillance`'s `farrington` / `algo.farrington` (>= 1.20).
  */
-import { deltaThreshold, enoughCases, fitBaseline, trendAllowed, type PowerTransform } from './farrington-core.js';
+import { deltaThreshold, enoughCases, trendAllowed, type PowerTransform } from './farrington-core.js';
+import { BaselineFitter, fitBaselineIn } from './farrington-fit.js';
 import { qnorm } from './glm.js';
 import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
 
@@ -60,6 +61,20 @@ export function farringtonReferenceIndices(t: number, frequency: number, b: numb
   return idx;
 }
 
+// Writes the reference values of period t (those of farringtonReferenceIndices, same order) into the workspace.
+function fillReference(fitter: BaselineFitter, t: number, frequency: number, b: number, w: number): number {
+  let n = 0;
+  for (let i = b; i >= 1; i--)
+    for (let j = -w; j <= w; j++) {
+      const k = t - i * frequency + j;
+      if (k < 0) continue;
+      fitter.index[n] = k;
+      fitter.level[n] = 0;
+      n++;
+    }
+  return (fitter.n = n);
+}
+
 /**
  * The Farrington (1996) outbreak detector. For each period in `range` (default
  * {@link farringtonDefaultRange}) it fits a quasi-Poisson log-linear model to the reference values,
@@ -80,15 +95,17 @@ export function farrington(
   const z = qnorm(1 - opt.alpha / 2);
   const settings = { reweight: opt.reweight, weightsThreshold: 1, trend: trendAllowed(opt.trend, opt.b), pThresholdTrend: 0.05 };
   const rows: DetectionRow[] = [];
+  // One workspace for the whole series: the reference values of each period are written into it.
+  const fitter = new BaselineFitter(obs, opt.b * (2 * opt.w + 1));
   for (let t = range.start; t <= range.end; t++) {
     // R reports an upper bound of 0 (and no alarm) where the low-count rule applies.
     if (!enoughCases(obs, t, opt.limit54)) {
       rows.push({ index: t, observed: obs[t], threshold: 0, alarm: false });
       continue;
     }
-    const ref = farringtonReferenceIndices(t, series.frequency, opt.b, opt.w);
-    if (ref.length === 0) throw new RangeError(`farrington: no reference values for period ${t}`);
-    const model = fitBaseline({ y: ref.map((k) => obs[k]), time: ref }, t, settings);
+    if (fillReference(fitter, t, series.frequency, opt.b, opt.w) === 0)
+      throw new RangeError(`farrington: no reference values for period ${t}`);
+    const model = fitBaselineIn(fitter, t, settings);
     const threshold = deltaThreshold(model, z, opt.powertrans);
     // A degenerate fit (μ̂₀ underflowing to 0) gives NaN, R's NA: null and no alarm.
     if (!Number.isFinite(threshold)) rows.push({ index: t, observed: obs[t], threshold: null, alarm: false });

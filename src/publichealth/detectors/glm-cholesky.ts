@@ -39,17 +39,94 @@ export function sparseRows(x: readonly (readonly number[])[], p: number): Sparse
 }
 
 /**
+ * Cholesky factorisation of an equilibrated symmetric p × p matrix, in preallocated typed arrays:
+ * D A D = U'U with D = diag(1/√aₖₖ) (Golub & Van Loan 2013, §4.2 and §3.5.2), then solves and the
+ * inverse A⁻¹ = D U⁻¹U⁻ᵀ D. The caller fills the upper triangle of `a` (row-major, a[i·p + j], i ≤ j).
+ * Shared by {@link CholeskyWls} and the Farrington baseline fits (farrington-fit.ts).
+ */
+export class DenseCholesky {
+  /** The matrix to factor: upper triangle, row-major. */
+  readonly a: Float64Array;
+  private readonly u: Float64Array;
+  private readonly d: Float64Array;
+  private readonly v: Float64Array;
+  private readonly ui: Float64Array;
+
+  constructor(readonly p: number) {
+    this.a = new Float64Array(p * p);
+    this.u = new Float64Array(p * p);
+    this.d = new Float64Array(p);
+    this.v = new Float64Array(p);
+    this.ui = new Float64Array(p * p);
+  }
+
+  /** D A D = U'U; false when a diagonal entry is not positive and finite or a pivot is below tol (or NaN). */
+  factor(tol: number): boolean {
+    const { a, u, d, p } = this;
+    for (let k = 0; k < p; k++) {
+      const akk = a[k * p + k];
+      if (!(akk > 0) || !Number.isFinite(akk)) return false;
+      d[k] = 1 / Math.sqrt(akk);
+    }
+    for (let j = 0; j < p; j++) {
+      for (let i = 0; i <= j; i++) {
+        let s = a[i * p + j] * d[i] * d[j];
+        for (let k = 0; k < i; k++) s -= u[k * p + i] * u[k * p + j];
+        if (i < j) u[i * p + j] = s / u[i * p + i];
+        else if (s >= tol) u[j * p + j] = Math.sqrt(s);
+        else return false;
+      }
+    }
+    return true;
+  }
+
+  /** x = A⁻¹ rhs after {@link factor}: U'v = D·rhs (forward), U x = v (backward), x = D x. */
+  solve(rhs: Float64Array, x: Float64Array): void {
+    const { u, d, v, p } = this;
+    for (let i = 0; i < p; i++) {
+      let s = rhs[i] * d[i];
+      for (let k = 0; k < i; k++) s -= u[k * p + i] * v[k];
+      v[i] = s / u[i * p + i];
+    }
+    for (let i = p - 1; i >= 0; i--) {
+      let s = v[i];
+      for (let k = i + 1; k < p; k++) s -= u[i * p + k] * v[k];
+      v[i] = s / u[i * p + i];
+    }
+    for (let i = 0; i < p; i++) x[i] = v[i] * d[i];
+  }
+
+  /** A⁻¹ = D U⁻¹U⁻ᵀ D after {@link factor}, written to `inv` (p × p, row-major, both triangles). */
+  inverse(inv: Float64Array): void {
+    const { u, d, ui, p } = this;
+    ui.fill(0);
+    for (let j = 0; j < p; j++) {
+      ui[j * p + j] = 1 / u[j * p + j];
+      for (let i = j - 1; i >= 0; i--) {
+        let s = 0;
+        for (let k = i + 1; k <= j; k++) s += u[i * p + k] * ui[k * p + j];
+        ui[i * p + j] = -s / u[i * p + i];
+      }
+    }
+    for (let i = 0; i < p; i++)
+      for (let j = i; j < p; j++) {
+        let s = 0;
+        for (let k = j; k < p; k++) s += ui[i * p + k] * ui[j * p + k];
+        inv[i * p + j] = inv[j * p + i] = s * d[i] * d[j];
+      }
+  }
+}
+
+/**
  * Weighted least squares min Σᵣ wᵣ(zᵣ − xᵣ'β)² over a subset of the rows of X by the normal equations:
  * X'WX (upper triangle) accumulated over the non-zero entries of each row, scaled to unit diagonal
- * D X'WX D = U'U (Cholesky), β = D U⁻¹U⁻ᵀ D X'Wz. Buffers are allocated once per fit.
+ * D X'WX D = U'U (Cholesky, {@link DenseCholesky}), β = D U⁻¹U⁻ᵀ D X'Wz. Buffers are allocated once per fit.
  */
 export class CholeskyWls {
   readonly aliased: boolean[];
   readonly rank: number;
-  private readonly a: number[];
-  private readonly rhs: number[];
-  private readonly u: number[];
-  private readonly d: number[];
+  private readonly chol: DenseCholesky;
+  private readonly rhs: Float64Array;
 
   /** `tol`: smallest accepted pivot of the equilibrated matrix (its condition number is ≲ 1/tol). */
   constructor(
@@ -59,20 +136,22 @@ export class CholeskyWls {
   ) {
     this.aliased = new Array<boolean>(p).fill(false);
     this.rank = p;
-    this.a = new Array<number>(p * p).fill(0);
-    this.rhs = new Array<number>(p).fill(0);
-    this.u = new Array<number>(p * p).fill(0);
-    this.d = new Array<number>(p).fill(0);
+    this.chol = new DenseCholesky(p);
+    this.rhs = new Float64Array(p);
   }
 
   /** β for rows `good` with weights w and working responses z (indexed like `good`); null if ill-conditioned. */
   solve(good: readonly number[], w: readonly number[], z: readonly number[]): number[] | null {
     this.normalEquations(good, w, z);
-    return this.factor() ? this.backSubstitute() : null;
+    if (!this.chol.factor(this.tol)) return null;
+    const beta = new Float64Array(this.p);
+    this.chol.solve(this.rhs, beta);
+    return Array.from(beta);
   }
 
   private normalEquations(good: readonly number[], w: readonly number[], z: readonly number[]): void {
-    const { a, rhs, p } = this;
+    const { rhs, p } = this;
+    const { a } = this.chol;
     const { start, col, val } = this.x;
     a.fill(0);
     rhs.fill(0);
@@ -91,64 +170,13 @@ export class CholeskyWls {
     }
   }
 
-  // D A D = U'U; false when a diagonal entry is not positive and finite or a pivot is below tol (or NaN).
-  private factor(): boolean {
-    const { a, u, d, p } = this;
-    for (let k = 0; k < p; k++) {
-      const akk = a[k * p + k];
-      if (!(akk > 0) || !Number.isFinite(akk)) return false;
-      d[k] = 1 / Math.sqrt(akk);
-    }
-    for (let j = 0; j < p; j++) {
-      for (let i = 0; i <= j; i++) {
-        let s = a[i * p + j] * d[i] * d[j];
-        for (let k = 0; k < i; k++) s -= u[k * p + i] * u[k * p + j];
-        if (i < j) u[i * p + j] = s / u[i * p + i];
-        else if (s >= this.tol) u[j * p + j] = Math.sqrt(s);
-        else return false;
-      }
-    }
-    return true;
-  }
-
-  // U'v = D·rhs (forward), U x = v (backward), β = D x.
-  private backSubstitute(): number[] {
-    const { rhs, u, d, p } = this;
-    const v = new Array<number>(p).fill(0);
-    for (let i = 0; i < p; i++) {
-      let s = rhs[i] * d[i];
-      for (let k = 0; k < i; k++) s -= u[k * p + i] * v[k];
-      v[i] = s / u[i * p + i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = v[i];
-      for (let k = i + 1; k < p; k++) s -= u[i * p + k] * v[k];
-      v[i] = s / u[i * p + i];
-    }
-    for (let i = 0; i < p; i++) v[i] *= d[i];
-    return v;
-  }
-
   /** (X'WX)⁻¹ = D U⁻¹U⁻ᵀ D of the last successful solve, as p rows. */
   covUnscaled(): number[][] {
-    const { u, d, p } = this;
-    const ui = new Array<number>(p * p).fill(0);
-    for (let j = 0; j < p; j++) {
-      ui[j * p + j] = 1 / u[j * p + j];
-      for (let i = j - 1; i >= 0; i--) {
-        let s = 0;
-        for (let k = i + 1; k <= j; k++) s += u[i * p + k] * ui[k * p + j];
-        ui[i * p + j] = -s / u[i * p + i];
-      }
-    }
+    const { p } = this;
+    const flat = new Float64Array(p * p);
+    this.chol.inverse(flat);
     const inv: number[][] = [];
-    for (let i = 0; i < p; i++) inv.push(new Array<number>(p).fill(0));
-    for (let i = 0; i < p; i++)
-      for (let j = i; j < p; j++) {
-        let s = 0;
-        for (let k = j; k < p; k++) s += ui[i * p + k] * ui[j * p + k];
-        inv[i][j] = inv[j][i] = s * d[i] * d[j];
-      }
+    for (let i = 0; i < p; i++) inv.push(Array.from(flat.subarray(i * p, (i + 1) * p)));
     return inv;
   }
 }
