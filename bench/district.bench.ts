@@ -6,13 +6,17 @@
  * read as a share of what the database could take at best.
  *
  * Usage: npm run bench:district -- [--residents 100000] [--years 2] [--seed 1] [--db both|postgres|pglite]
- *        [--pg postgres://postgres@127.0.0.1:5432/postgres]
- * The simulator and the importer run as the real CLI, each in its own process.
+ *        [--pg postgres://postgres@127.0.0.1:5432/postgres] [--concurrency 1,2] [--cli bin/healthy-brain.js]
+ * `--concurrency` lists the importer's lane counts to run on PostgreSQL, one fresh database each.
+ * The simulator and the importer run as the real CLI, each in its own process. Besides wall time,
+ * each step reports CPU seconds: of the CLI process, and on PostgreSQL of the database's server
+ * processes (backends sampled from pg_stat_activity, CPU read from /proc), because on a shared
+ * machine wall time mostly measures the other jobs; the load average is printed before and after.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import pg from 'pg';
@@ -28,10 +32,54 @@ const YEARS = arg('years', '2');
 const SEED = arg('seed', '1');
 const DB = arg('db', 'both');
 const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
-const CLI = join(import.meta.dirname, '../bin/healthy-brain.js');
+const CONCURRENCY = arg('concurrency', '1,2');
+const CLI = resolve(arg('cli', join(import.meta.dirname, '../bin/healthy-brain.js')));
+/** Clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK: 100 on Linux). */
+const TICKS = 100;
 
-/** Runs the CLI; returns its output, wall seconds and peak resident memory (MiB, from /proc VmHWM). */
-async function runCli(cliArgs: string[]): Promise<{ stdout: string; seconds: number; peakMiB: number }> {
+/** CPU seconds (user + system) a process has used so far; undefined once it has ended. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Samples, every 250 ms until stopped, the CPU seconds of the PostgreSQL server processes serving
+ * `database` (a backend's last sample before it ends counts, so up to 250 ms of each may be missed).
+ */
+function sampleDatabaseCpu(database: string): { stop: () => Promise<number> } {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  const seen = new Map<number, number>();
+  let busy: Promise<unknown> = admin.connect();
+  const tick = () => {
+    busy = busy.then(async () => {
+      const rows = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database])).rows;
+      for (const { pid } of rows) {
+        const cpu = cpuSecondsOf(pid);
+        if (cpu !== undefined) seen.set(pid, cpu);
+      }
+    });
+  };
+  const timer = setInterval(tick, 250);
+  return {
+    async stop() {
+      clearInterval(timer);
+      tick();
+      await busy;
+      await admin.end();
+      return [...seen.values()].reduce((a, b) => a + b, 0);
+    },
+  };
+}
+
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+/** Runs the CLI; returns its output, wall seconds, CPU seconds and peak resident memory (MiB, from /proc VmHWM). */
+async function runCli(cliArgs: string[]): Promise<{ stdout: string; seconds: number; cpuSeconds: number; peakMiB: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, ...cliArgs], { env: { ...process.env, HB_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -39,7 +87,9 @@ async function runCli(cliArgs: string[]): Promise<{ stdout: string; seconds: num
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let peakKiB = 0;
+  let cpuSeconds = 0;
   const sample = () => {
+    cpuSeconds = cpuSecondsOf(child.pid as number) ?? cpuSeconds;
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (m) peakKiB = Math.max(peakKiB, Number(m[1]));
@@ -51,7 +101,7 @@ async function runCli(cliArgs: string[]): Promise<{ stdout: string; seconds: num
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearInterval(timer);
   if (code !== 0) throw new Error(`healthy-brain ${cliArgs[0]} exited with ${code}: ${stderr.slice(-500)}`);
-  return { stdout, seconds: (performance.now() - started) / 1000, peakMiB: Math.round(peakKiB / 1024) };
+  return { stdout, seconds: (performance.now() - started) / 1000, cpuSeconds: Number(cpuSeconds.toFixed(1)), peakMiB: Math.round(peakKiB / 1024) };
 }
 
 function ndjsonFiles(dir: string): string[] {
@@ -89,10 +139,12 @@ async function dropDatabase(name: string): Promise<void> {
  * The physical limit: every NDJSON line COPYed into `copy_baseline (content jsonb)`. CSV format
  * with quote and delimiter bytes that never occur in JSON text, so each line goes in untouched.
  */
-async function copyBaseline(url: string, files: string[]): Promise<{ lines: number; seconds: number }> {
+async function copyBaseline(url: string, files: string[]): Promise<{ lines: number; seconds: number; dbCpuSeconds: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query('CREATE TABLE copy_baseline (content jsonb NOT NULL)');
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const cpuBefore = cpuSecondsOf(pid) ?? 0;
   const started = performance.now();
   for (const f of files) {
     const stream = client.query(copyFrom(`COPY copy_baseline (content) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`));
@@ -105,14 +157,15 @@ async function copyBaseline(url: string, files: string[]): Promise<{ lines: numb
     await pipeline(createReadStream(f), skipBlank, stream);
   }
   const seconds = (performance.now() - started) / 1000;
+  const dbCpuSeconds = Number(((cpuSecondsOf(pid) ?? cpuBefore) - cpuBefore).toFixed(1));
   const lines = Number((await client.query('SELECT count(*) AS n FROM copy_baseline')).rows[0].n);
   await client.end();
-  return { lines, seconds };
+  return { lines, seconds, dbCpuSeconds };
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`bench:district — ${new Date().toISOString()} — ${machine}`);
-console.log(`residents: ${RESIDENTS}, years: ${YEARS}, seed: ${SEED}`);
+console.log(`residents: ${RESIDENTS}, years: ${YEARS}, seed: ${SEED}, import lanes on PostgreSQL: ${CONCURRENCY}; load average ${load()}`);
 
 const out = mkdtempSync(join(tmpdir(), 'hb-district-'));
 const rows: Record<string, string | number>[] = [];
@@ -121,28 +174,34 @@ try {
   const files = ndjsonFiles(out);
   const resources = countLines(files);
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  rows.push({ step: 'simulate', database: '-', resources, seconds: Number(sim.seconds.toFixed(1)), perSecond: Math.round(resources / sim.seconds), peakMiB: sim.peakMiB, ofCopy: '' });
+  rows.push({ step: 'simulate', database: '-', lanes: '', resources, seconds: Number(sim.seconds.toFixed(1)), perSecond: Math.round(resources / sim.seconds), cpuSeconds: sim.cpuSeconds, dbCpuSeconds: '', peakMiB: sim.peakMiB, ofCopy: '' });
   console.log(`simulated ${resources} resources (${(bytes / 2 ** 20).toFixed(0)} MiB NDJSON)`);
 
-  for (const kind of DB === 'both' ? (['postgres', 'pglite'] as const) : [DB as 'postgres' | 'pglite']) {
+  const kinds = DB === 'both' ? (['postgres', 'pglite'] as const) : [DB as 'postgres' | 'pglite'];
+  // PostgreSQL once per lane count asked for (e.g. --concurrency 1,2), each on a fresh database; PGlite has one lane.
+  const runs = kinds.flatMap((kind): { kind: 'postgres' | 'pglite'; lanes: string }[] => (kind === 'postgres' ? CONCURRENCY.split(',').map((lanes) => ({ kind, lanes })) : [{ kind, lanes: '1' }]));
+  let copyRate = 0;
+  for (const { kind, lanes } of runs) {
     const name = `hb_district_${Date.now()}`;
     const dataDir = mkdtempSync(join(tmpdir(), 'hb-district-db-'));
     const url = kind === 'postgres' ? await createDatabase(name) : undefined;
     try {
-      const target = url ? ['--database-url', url] : ['--data', dataDir];
+      const target = url ? ['--database-url', url, '--concurrency', lanes] : ['--data', dataDir];
+      const dbCpu = url ? sampleDatabaseCpu(name) : undefined;
       const imp = await runCli(['import', out, ...target]);
+      const importDbCpu = dbCpu ? Number((await dbCpu.stop()).toFixed(1)) : '';
       const m = /read (\d+), created (\d+).* rejected (\d+) in ([\d.]+) s/.exec(imp.stdout);
       if (!m) throw new Error(`unexpected import output: ${imp.stdout.slice(-300)}`);
       const importSeconds = Number(m[4]);
       const rate = Math.round(Number(m[1]) / importSeconds);
       let ofCopy = '';
-      if (url) {
+      if (url && copyRate === 0) {
         const copy = await copyBaseline(url, files);
-        const copyRate = Math.round(copy.lines / copy.seconds);
-        rows.push({ step: 'COPY baseline', database: kind, resources: copy.lines, seconds: Number(copy.seconds.toFixed(1)), perSecond: copyRate, peakMiB: '', ofCopy: '100 %' });
-        ofCopy = `${((rate / copyRate) * 100).toFixed(1)} %`;
+        copyRate = Math.round(copy.lines / copy.seconds);
+        rows.push({ step: 'COPY baseline', database: kind, lanes: '', resources: copy.lines, seconds: Number(copy.seconds.toFixed(1)), perSecond: copyRate, cpuSeconds: '', dbCpuSeconds: copy.dbCpuSeconds, peakMiB: '', ofCopy: '100 %' });
       }
-      rows.push({ step: 'import', database: kind, resources: Number(m[2]), seconds: Number(importSeconds.toFixed(1)), perSecond: rate, peakMiB: imp.peakMiB, ofCopy, ...(Number(m[3]) > 0 ? { rejected: Number(m[3]) } : {}) });
+      if (url) ofCopy = `${((rate / copyRate) * 100).toFixed(1)} %`;
+      rows.push({ step: 'import', database: kind, lanes, resources: Number(m[2]), seconds: Number(importSeconds.toFixed(1)), perSecond: rate, cpuSeconds: imp.cpuSeconds, dbCpuSeconds: importDbCpu, peakMiB: imp.peakMiB, ofCopy, ...(Number(m[3]) > 0 ? { rejected: Number(m[3]) } : {}) });
     } finally {
       if (url) await dropDatabase(name);
       rmSync(dataDir, { recursive: true, force: true });
@@ -151,5 +210,6 @@ try {
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
+console.log(`load average at the end: ${load()}`);
 console.table(rows);
 console.log(JSON.stringify(rows));
