@@ -43,12 +43,14 @@ export function ptUpper(t: number, df: number): number {
   return t >= 0 ? two / 2 : 1 - two / 2;
 }
 
-const qtCache = new Map<string, number>();
+/** Memoised quantiles by p, then df (numeric keys: no string per look-up). */
+const qtCache = new Map<number, Map<number, number>>();
 
 /** Student-t quantile qt(p, df) for p > 0.5, by bisection on {@link ptUpper} (memoised). */
 export function qtUpper(p: number, df: number): number {
-  const key = `${p}:${df}`;
-  const hit = qtCache.get(key);
+  let byDf = qtCache.get(p);
+  if (!byDf) qtCache.set(p, (byDf = new Map()));
+  const hit = byDf.get(df);
   if (hit !== undefined) return hit;
   let lo = 0;
   let hi = 1;
@@ -59,7 +61,7 @@ export function qtUpper(p: number, df: number): number {
     else hi = mid;
   }
   const q = (lo + hi) / 2;
-  qtCache.set(key, q);
+  byDf.set(df, q);
   return q;
 }
 
@@ -78,12 +80,62 @@ export function ewmaFirstIndex(g: number): number {
   return 7 + g;
 }
 
-function mean(v: readonly number[]): number {
-  return v.reduce((a, b) => a + b, 0) / v.length;
+/** Quantities of one baseline length n that do not depend on the data (Rnssp `ewma_loop`). */
+interface WindowConstants {
+  readonly uclAlert: number;
+  /** Unrounded qt(0.99, n − 1), used for the red threshold. */
+  readonly q99: number;
+  /** √(wⱼ/(2−wⱼ) + 1/n − 2(1−wⱼ)^{g+1}(1−(1−wⱼ)ⁿ)/n) per EWMA. */
+  readonly correction: readonly number[];
+  /** wⱼ/u₀.₀₅·(0.01 + 0.05(1−wⱼ)²) per EWMA. */
+  readonly minSigma: readonly number[];
+  /** cⱼ per EWMA. */
+  readonly constant: readonly number[];
 }
 
-function sd(v: readonly number[], m: number): number {
-  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+function windowConstants(n: number, g: number, w: readonly number[]): WindowConstants {
+  const df = n - 1;
+  const uclWarning = round5(qtUpper(0.95, df));
+  // Variance of an EWMA minus a baseline mean separated by a guard band (Rnssp ewma_loop).
+  const correction = w.map((wj) => Math.sqrt(wj / (2 - wj) + 1 / n - (2 * (1 - wj) ** (g + 1) * (1 - (1 - wj) ** n)) / n));
+  const minSigma = w.map((wj) => (wj / uclWarning) * (0.01 + 0.05 * (1 - wj) ** 2));
+  const constant = w.map((wj) => (0.1289 - (0.2414 - 0.1826 * (1 - wj) ** 4) * Math.log(10 * 0.05)) * (wj / uclWarning));
+  return { uclAlert: round5(qtUpper(0.99, df)), q99: qtUpper(0.99, df), correction, minSigma, constant };
+}
+
+/**
+ * Rnssp's choice between the two EWMAs: the sudden one (j = 1) when p₁ ≤ p₀, else the gradual one,
+ * with that p-value. P(T > t) strictly decreases in t, so when the statistics differ clearly (by more
+ * than 1e−4·max(1, |t|), far beyond the error of the computed tail probability) the larger statistic
+ * has the smaller p and only its p is computed. Computed p-values can still tie where 1 − P(T ≤ t)
+ * rounds to 1 (large negative t), and there Rnssp keeps the sudden EWMA: that case, near-equal
+ * statistics and NaN compute both p-values as Rnssp does.
+ */
+function smallerPValue(stat0: number, stat1: number, df: number): { j: 0 | 1; p: number } {
+  const hi = Math.max(stat0, stat1);
+  const clear = Math.abs(stat0 - stat1) > 1e-4 * Math.max(1, Math.abs(hi));
+  if (clear && stat1 > stat0) return { j: 1, p: ptUpper(stat1, df) };
+  if (clear && stat0 > stat1) {
+    const p0 = ptUpper(stat0, df);
+    if (stat0 >= 0 || p0 < 1 - 1e-9) return { j: 0, p: p0 };
+  }
+  const p0 = ptUpper(stat0, df);
+  const p1 = ptUpper(stat1, df);
+  return p1 <= p0 ? { j: 1, p: p1 } : { j: 0, p: p0 };
+}
+
+/** Mean of y[from..to) summed left to right (the order of R's and the former reduce-based mean). */
+function windowMean(y: Float64Array, from: number, to: number): number {
+  let sum = 0;
+  for (let k = from; k < to; k++) sum += y[k];
+  return sum / (to - from);
+}
+
+/** Sample standard deviation of y[from..to) around m, summed left to right. */
+function windowSd(y: Float64Array, from: number, to: number, m: number): number {
+  let sum = 0;
+  for (let k = from; k < to; k++) sum += (y[k] - m) ** 2;
+  return Math.sqrt(sum / (to - from - 1));
 }
 
 /**
@@ -92,6 +144,7 @@ function sd(v: readonly number[], m: number): number {
  * statistic (zⱼ − ȳ)/σⱼ, p = P(T_{n−1} > statistic), the smaller p of the two EWMAs is reported;
  * a smoothed value beyond the alert limit is pulled back to it (Rnssp `ewma_loop`).
  * Threshold = smallest count that would give a red alert.
+ * Periods before the range only advance the EWMAs (the clipping needs the statistic, not its p-value).
  */
 export function essenceEwmaDetails(series: CountSeries, options: Partial<EwmaOptions> & { range?: EvaluationRange } = {}): EssenceRow[] {
   const B = options.B ?? 28;
@@ -105,11 +158,12 @@ export function essenceEwmaDetails(series: CountSeries, options: Partial<EwmaOpt
   const first = ewmaFirstIndex(g);
   if (N < B + g + 1) throw new RangeError(`ewma: needs at least B + g + 1 = ${B + g + 1} periods, got ${N}`);
   // Rnssp rescales percentage series below 1 by the median positive value; counts are unchanged.
-  const positives = raw.filter((v) => v > 0).sort((a, b) => a - b);
-  const scale = Math.max(...raw) < 1 && positives.length > 0 ? medianSorted(positives) : 1;
-  const y = raw.map((v) => v / scale);
+  let max = -Infinity;
+  for (let i = 0; i < N; i++) max = Math.max(max, raw[i]);
+  const scale = max < 1 ? medianPositive(raw) : 1;
+  const y = Float64Array.from(raw, (v) => v / scale);
 
-  const z = w.map(() => new Array<number>(N).fill(NaN));
+  const z = w.map(() => new Float64Array(N).fill(NaN));
   for (let j = 0; j < 2; j++) {
     z[j][0] = y[0];
     for (let i = 1; i < first; i++) z[j][i] = w[j] * y[i] + (1 - w[j]) * z[j][i - 1];
@@ -118,51 +172,55 @@ export function essenceEwmaDetails(series: CountSeries, options: Partial<EwmaOpt
   if (range.start < first || range.end >= N || range.end < range.start) {
     throw new RangeError(`ewma: range ${range.start}..${range.end} outside the evaluable periods ${first}..${N - 1}`);
   }
+  // Baseline lengths run 7..B: their constants depend only on the window geometry.
+  const constants: WindowConstants[] = [];
+  for (let n = 7; n <= B; n++) constants[n] = windowConstants(n, g, w);
   const rows: EssenceRow[] = [];
+  const stats = [NaN, NaN];
+  const sigmas = [NaN, NaN];
   for (let i = first; i <= range.end; i++) {
     const n = Math.min(B, i - g);
-    const base = y.slice(i - g - n, i - g);
-    const expected = mean(base);
-    const s = sd(base, expected);
-    const df = n - 1;
-    const uclAlert = round5(qtUpper(0.99, df));
-    const uclWarning = round5(qtUpper(0.95, df));
-    let best = { p: Infinity, stat: NaN };
-    let bound = Infinity;
+    const expected = windowMean(y, i - g - n, i - g);
+    const s = windowSd(y, i - g - n, i - g, expected);
+    const k = constants[n];
     for (let j = 0; j < 2; j++) {
       const wj = w[j];
-      // Variance of an EWMA minus a baseline mean separated by a guard band (Rnssp ewma_loop).
-      const correction = Math.sqrt(wj / (2 - wj) + 1 / n - (2 * (1 - wj) ** (g + 1) * (1 - (1 - wj) ** n)) / n);
-      const minSigma = (wj / uclWarning) * (0.01 + 0.05 * (1 - wj) ** 2);
-      const constant = (0.1289 - (0.2414 - 0.1826 * (1 - wj) ** 4) * Math.log(10 * 0.05)) * (wj / uclWarning);
-      const sigma = Math.max(minSigma, s * correction + constant);
-      const prev = z[j][i - 1];
-      z[j][i] = wj * y[i] + (1 - wj) * prev;
-      const stat = (z[j][i] - expected) / sigma;
-      if (Math.abs(stat) > uclAlert) z[j][i] = expected + Math.sign(stat) * uclAlert * sigma;
-      const p = ptUpper(stat, df);
-      // Count at which this EWMA would reach p = 0.01 (in the original units).
-      bound = Math.min(bound, ((expected + qtUpper(0.99, df) * sigma - (1 - wj) * prev) / wj) * scale);
-      // Rnssp keeps the gradual EWMA only when its p-value is strictly smaller.
-      if (j === 0 || p <= best.p) best = { p, stat };
+      const sigma = Math.max(k.minSigma[j], s * k.correction[j] + k.constant[j]);
+      const zj = z[j];
+      zj[i] = wj * y[i] + (1 - wj) * zj[i - 1];
+      const stat = (zj[i] - expected) / sigma;
+      if (Math.abs(stat) > k.uclAlert) zj[i] = expected + Math.sign(stat) * k.uclAlert * sigma;
+      stats[j] = stat;
+      sigmas[j] = sigma;
     }
     if (i < range.start) continue;
-    const level = essenceLevel(best.p);
+    let bound = Infinity;
+    for (let j = 0; j < 2; j++) {
+      // Count at which this EWMA would reach p = 0.01 (in the original units).
+      bound = Math.min(bound, ((expected + k.q99 * sigmas[j] - (1 - w[j]) * z[j][i - 1]) / w[j]) * scale);
+    }
+    const best = smallerPValue(stats[0], stats[1], n - 1);
+    const bestStat = stats[best.j];
+    const bestP = best.p;
+    const level = essenceLevel(bestP);
     rows.push({
       index: i,
       observed: raw[i],
       threshold: bound,
       alarm: level === 'red',
       expected: expected * scale,
-      statistic: best.stat,
-      pValue: best.p,
+      statistic: bestStat,
+      pValue: bestP,
       level,
     });
   }
   return rows;
 }
 
-function medianSorted(x: readonly number[]): number {
+/** Median of the positive values (1 when there are none). */
+function medianPositive(raw: readonly number[]): number {
+  const x = raw.filter((v) => v > 0).sort((a, b) => a - b);
+  if (x.length === 0) return 1;
   const m = x.length >> 1;
   return x.length % 2 ? x[m] : (x[m - 1] + x[m]) / 2;
 }

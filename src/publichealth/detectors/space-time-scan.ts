@@ -54,6 +54,18 @@ export function scanLlr(c: number, mu: number, total: number): number {
   return rest > 0 ? inside + rest * Math.log(rest / (total - mu)) : inside;
 }
 
+/**
+ * An upper bound of {@link scanLlr} for c > μ without logarithms, padded for rounding. From log x ≤ x − 1:
+ * c·log(c/μ) ≤ c(c−μ)/μ and (C−c)·log((C−c)/(C−μ)) ≤ −(C−c)(c−μ)/(C−μ), whose sum is C(c−μ)²/(μ(C−μ))
+ * (Pearson's χ² of the cylinder). The rounding error of the computed LLR is below 1e−14·(bound + 2c)
+ * since |c·log(c/μ)| + |(C−c)·log(…)| ≤ bound + 2c; the pad 1e−9·(bound + 2c) covers it.
+ */
+function llrBound(c: number, mu: number, total: number): number {
+  const excess = c - mu;
+  const bound = total - mu > 0 ? (total * excess * excess) / (mu * (total - mu)) : Infinity;
+  return bound + 1e-9 * (bound + 2 * c);
+}
+
 /** Candidate circles: for each centre, the areas by distance (ties by index), cut at the maximum size. */
 function circles(areas: readonly ScanArea[], maxSize: number): number[][] {
   return areas.map((a) => {
@@ -107,37 +119,60 @@ function scoreCylinders(
 }
 
 /**
+ * Circles as flat arrays for the replications: member m of circle `center` at `center·width + s`, and
+ * the running area totals Σ_{z∈A} C_z along each circle, summed in the same order as {@link scoreCylinders}.
+ */
+interface FlatCircles {
+  readonly width: number;
+  readonly sizes: Int32Array;
+  readonly members: Int32Array;
+  readonly areaCases: Float64Array;
+}
+
+function flattenCircles(circ: readonly number[][], areaTotals: readonly number[]): FlatCircles {
+  const width = circ.reduce((m, c) => Math.max(m, c.length), 0);
+  const sizes = new Int32Array(circ.length);
+  const members = new Int32Array(circ.length * width);
+  const areaCases = new Float64Array(circ.length * width);
+  circ.forEach((c, center) => {
+    sizes[center] = c.length;
+    let sum = 0;
+    c.forEach((m, s) => {
+      sum += areaTotals[m];
+      members[center * width + s] = m;
+      areaCases[center * width + s] = sum;
+    });
+  });
+  return { width, sizes, members, areaCases };
+}
+
+/**
  * The largest LLR over all cylinders — what a Monte Carlo replication needs. Same value as the maximum
  * over {@link scoreCylinders}, with the LLR evaluated only where a circle's count grows: along one
  * circle μ never decreases, and for c > μ the LLR decreases in μ at fixed c (∂/∂μ = −c/μ + (C−c)/(C−μ)
- * < 0), so within a run of equal c the first circle scores highest.
+ * < 0), so within a run of equal c the first circle scores highest. Cylinders whose {@link llrBound}
+ * is below the running maximum are not evaluated: their LLR cannot exceed it. `recent[d·A + a]` holds the
+ * cases of area a on day d back; `cum` is scratch space of A values.
  */
-function maxCylinderLlr(
-  recent: readonly Int32Array[],
-  circ: readonly number[][],
-  areaTotals: readonly number[],
-  dayTotals: readonly number[],
-  total: number,
-): number {
-  const D = recent.length;
-  const A = areaTotals.length;
-  const cum = new Float64Array(A);
+function maxCylinderLlr(recent: Int32Array, flat: FlatCircles, dayTotals: readonly number[], total: number, cum: Float64Array): number {
+  const D = dayTotals.length;
+  const A = cum.length;
+  const { width, sizes, members, areaCases } = flat;
+  cum.fill(0);
   let dayCases = 0;
   let max = 0;
   for (let d = 0; d < D; d++) {
-    for (let a = 0; a < A; a++) cum[a] += recent[d][a];
+    for (let a = 0; a < A; a++) cum[a] += recent[d * A + a];
     dayCases += dayTotals[d];
-    for (let center = 0; center < circ.length; center++) {
+    for (let center = 0; center < sizes.length; center++) {
       let c = 0;
-      let areaCases = 0;
-      const members = circ[center];
-      for (let s = 0; s < members.length; s++) {
-        const m = members[s];
-        areaCases += areaTotals[m];
+      const base = center * width;
+      for (let s = 0; s < sizes[center]; s++) {
+        const m = members[base + s];
         if (cum[m] === 0) continue;
         c += cum[m];
-        const mu = (areaCases * dayCases) / total;
-        if (c > mu) {
+        const mu = (areaCases[base + s] * dayCases) / total;
+        if (c > mu && llrBound(c, mu, total) >= max) {
           const llr = scanLlr(c, mu, total);
           if (llr > max) max = llr;
         }
@@ -181,32 +216,34 @@ export function spaceTimePermutationScan(
     candidates.push({ llr, center, size, days, c, mu });
   });
 
-  // Monte Carlo: permute the days of the cases (Kulldorff et al. 2005, "Inference").
+  // Monte Carlo: permute the days of the cases (Kulldorff et al. 2005, "Inference"). Each case keeps
+  // its days back from the last day; a Fisher–Yates step i fixes position i for good, so the case there
+  // is counted right away (the same permutations as shuffling first and counting after).
   const caseArea = new Int32Array(total);
-  const caseDay = new Int32Array(total);
+  const caseBack = new Int32Array(total);
   let n = 0;
   counts.forEach((row, day) => row.forEach((v, a) => {
     for (let k = 0; k < v; k++) {
       caseArea[n] = a;
-      caseDay[n++] = day;
+      caseBack[n++] = T - 1 - day;
     }
   }));
   const random = mulberry32(seed);
   const maxima = new Float64Array(replications);
-  const simRecent = Array.from({ length: D }, () => new Int32Array(A));
+  const flat = flattenCircles(circ, areaTotals);
+  const simRecent = new Int32Array(D * A);
+  const cum = new Float64Array(A);
   for (let r = 0; r < replications; r++) {
+    simRecent.fill(0);
     for (let i = total - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      const tmp = caseDay[i];
-      caseDay[i] = caseDay[j];
-      caseDay[j] = tmp;
+      const back = caseBack[j];
+      caseBack[j] = caseBack[i];
+      caseBack[i] = back;
+      if (back < D) simRecent[back * A + caseArea[i]]++;
     }
-    simRecent.forEach((row) => row.fill(0));
-    for (let i = 0; i < total; i++) {
-      const back = T - 1 - caseDay[i];
-      if (back < D) simRecent[back][caseArea[i]]++;
-    }
-    maxima[r] = maxCylinderLlr(simRecent, circ, areaTotals, dayTotals, total);
+    if (caseBack[0] < D) simRecent[caseBack[0] * A + caseArea[0]]++;
+    maxima[r] = maxCylinderLlr(simRecent, flat, dayTotals, total, cum);
   }
 
   candidates.sort((p, q) => q.llr - p.llr);
