@@ -4,17 +4,21 @@
  * already indexed. The stored residents are bulk-inserted straight into the MPI tables (features,
  * blocking keys, persons, links) from the simulated district's Patients, replicated with shifted
  * birth years, IDs and phones beyond the district's size, so name blocks grow as in a larger
- * register. `--database-url URL` runs on a fresh PostgreSQL database (created and dropped on that
- * server), otherwise on in-memory PGlite. Then `--creates M` Patients go through `store.create` one by one: half are new
- * registrations of stored residents (should link), half new people.
+ * register. `--database-url URL` runs on PostgreSQL: the residents are loaded once into
+ * `hb_bench_mpi_base_<N>` and each run works on a copy of it (dropped at the end; the base too unless
+ * `--keep-base`); otherwise on in-memory PGlite. Then `--creates M` Patients go through
+ * `store.create` one by one: half are new registrations of stored residents (should link), half new
+ * people. Reported beside the latencies, as they do not depend on the machine's load: candidates per
+ * create, block-key index entries read by the candidate query, and the match's CPU in this process.
+ * `--broad-cap C` sets the real-time cap of the broad name blocks (1000 = as before 2 December 2026).
  */
 import type { Patient } from '@medplum/fhirtypes';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { migrateToLatest, openDatabase } from '../src/foundation/db/index.js';
+import { migrateToLatest, openDatabase, type Executor } from '../src/foundation/db/index.js';
 import { loadFhirDefinitions, ORG_UNIT_EXTENSION, type Projector } from '../src/foundation/fhir/index.js';
-import { createMpiProjector, hashedBlockingKeys, recordFlags, safeRecord, type MatchRecord } from '../src/foundation/mpi/index.js';
+import { cappedBlockingKeys, createMpiProjector, type CappedKey, hashedBlockingKeys, recordFlags, safeRecord, type MatchRecord } from '../src/foundation/mpi/index.js';
 import * as repo from '../src/foundation/mpi/mpi.repository.js';
 import { createStore, DOMAIN_MIGRATIONS, DOMAIN_PROJECTORS } from '../src/server/index.js';
 
@@ -41,38 +45,53 @@ function replicate(r: MatchRecord, c: number): MatchRecord {
   };
 }
 
+/** Least-squares slope of ys on xs. */
+function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = Math.min(xs.length, ys.length);
+  const mx = xs.slice(0, n).reduce((s, x) => s + x, 0) / n;
+  const my = ys.slice(0, n).reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+/** Index entries the candidate query reads: each block up to its cap + 1 (the LIMIT of the lateral scan). */
+async function indexRowsRead(db: Executor, keys: readonly CappedKey[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  const r = await sql<{ n: number }>`
+    SELECT (SELECT count(*)::int FROM (SELECT 1 FROM mpi_block_key b WHERE b.key = k.key LIMIT k.cap + 1) x) AS n
+    FROM unnest(${keys.map((k) => k.key)}::bigint[], ${keys.map((k) => k.cap)}::int[]) AS k(key, cap)`.execute(db);
+  return r.rows.reduce((s, x) => s + x.n, 0);
+}
+
 /** Patients without references the bench does not load. */
 function standalone(p: Patient): Patient {
   const { generalPractitioner: _g, managingOrganization: _m, id: _id, meta: _meta, ...rest } = p;
   return { ...rest, extension: (p.extension ?? []).filter((e) => e.url === ORG_UNIT_EXTENSION) };
 }
 
-export async function benchRealtime(opts: { patientsFile: string; stored: number; creates: number; databaseUrl?: string }): Promise<void> {
-  loadFhirDefinitions();
-  let url: string | undefined;
-  if (opts.databaseUrl) {
-    // A fresh database on the server, dropped at the end.
-    const admin = new pg.Client({ connectionString: opts.databaseUrl });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS hb_bench_mpi WITH (FORCE)');
-    await admin.query('CREATE DATABASE hb_bench_mpi');
-    await admin.end();
-    const u = new URL(opts.databaseUrl);
-    u.pathname = '/hb_bench_mpi';
-    url = u.toString();
-  }
-  const opened = url ? await openDatabase({ kind: 'postgres', url, poolSize: 4 }) : await openDatabase({ kind: 'pglite', dataDir: null });
-  const db = opened.db;
-  await migrateToLatest(db, DOMAIN_MIGRATIONS);
-  await sql`TRUNCATE mpi_block_key, mpi_feature, mpi_person, mpi_link, mpi_review, mpi_event, mpi_model`.execute(db);
-  const patients = readFileSync(opts.patientsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Patient);
-  const base = patients.map((p) => safeRecord(p, p.id!));
-  const t0 = performance.now();
+export interface RealtimeBenchOptions {
+  patientsFile: string;
+  stored: number;
+  creates: number;
+  databaseUrl?: string;
+  /** Real-time cap of broad name blocks (default: the projector's, 100); 1000 = as before 2 December 2026. */
+  broadCap?: number;
+  /** Keep the loaded base database (`hb_bench_mpi_base_<stored>`) and reuse it on the next run. */
+  keepBase?: boolean;
+}
+
+/** Bulk-inserts `stored` replicated records straight into the MPI tables; returns the number of keys. */
+async function loadStored(db: Executor, base: readonly MatchRecord[], stored: number): Promise<number> {
   const now = new Date();
   let keys = 0;
-  for (let start = 0; start < opts.stored; start += 20_000) {
+  for (let start = 0; start < stored; start += 20_000) {
     const chunk: MatchRecord[] = [];
-    for (let i = start; i < Math.min(opts.stored, start + 20_000); i++) chunk.push(replicate(base[i % base.length], Math.floor(i / base.length)));
+    for (let i = start; i < Math.min(stored, start + 20_000); i++) chunk.push(replicate(base[i % base.length], Math.floor(i / base.length)));
     await repo.insertFeatures(db, chunk.map((r) => ({ patientId: r.id, record: r, flags: recordFlags(r) })), now);
     const k = chunk.flatMap((r) => hashedBlockingKeys(r).map((key) => ({ key, patientId: r.id })));
     keys += k.length;
@@ -80,17 +99,90 @@ export async function benchRealtime(opts: { patientsFile: string; stored: number
     await repo.insertPersons(db, chunk.map((r) => ({ id: `person-${r.id}`, residentNumber: r.residentId ?? null })), now);
     await repo.upsertLinks(db, chunk.map((r) => ({ patientId: r.id, personId: `person-${r.id}`, how: 'auto', score: null, orgUnit: null })), 'bench', now);
   }
-  // What autovacuum does after a load on a server: statistics, and the visibility map for index-only scans.
-  await sql`VACUUM ANALYZE`.execute(db);
-  const loadSeconds = (performance.now() - t0) / 1000;
+  return keys;
+}
+
+async function adminQuery(url: string, text: string): Promise<pg.QueryResult> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+const withDatabase = (url: string, name: string): string => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/**
+ * On PostgreSQL the stored residents are loaded once into a base database, which each run copies
+ * (`CREATE DATABASE … TEMPLATE`, a file copy): before/after runs then start from the same bytes,
+ * and a 500k load (minutes) is not repeated. With `keepBase` the base stays for the next run.
+ */
+async function openLoaded(opts: RealtimeBenchOptions, base: readonly MatchRecord[]): Promise<{ opened: Awaited<ReturnType<typeof openDatabase>>; keys: number; loadSeconds: number; runDb?: string; baseDb?: string }> {
+  const t0 = performance.now();
+  if (!opts.databaseUrl) {
+    const opened = await openDatabase({ kind: 'pglite', dataDir: null });
+    await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
+    await sql`TRUNCATE mpi_block_key, mpi_feature, mpi_person, mpi_link, mpi_review, mpi_event, mpi_model`.execute(opened.db);
+    const keys = await loadStored(opened.db, base, opts.stored);
+    return { opened, keys, loadSeconds: (performance.now() - t0) / 1000 };
+  }
+  const baseDb = `hb_bench_mpi_base_${opts.stored}`;
+  const runDb = `hb_bench_mpi_run_${process.pid}`;
+  const exists = (await adminQuery(opts.databaseUrl, `SELECT 1 FROM pg_database WHERE datname = '${baseDb}'`)).rowCount === 1;
+  let keys = -1;
+  if (exists) {
+    const probe = await openDatabase({ kind: 'postgres', url: withDatabase(opts.databaseUrl, baseDb), poolSize: 1 });
+    const r = await sql<{ keys: string; stored: number }>`SELECT keys::text AS keys, stored FROM bench_mpi_loaded`.execute(probe.db).catch(() => ({ rows: [] }));
+    await probe.close();
+    if (r.rows[0]?.stored === opts.stored) keys = Number(r.rows[0].keys);
+  }
+  if (keys < 0) {
+    await adminQuery(opts.databaseUrl, `DROP DATABASE IF EXISTS ${baseDb} WITH (FORCE)`);
+    await adminQuery(opts.databaseUrl, `CREATE DATABASE ${baseDb}`);
+    const loading = await openDatabase({ kind: 'postgres', url: withDatabase(opts.databaseUrl, baseDb), poolSize: 4 });
+    await migrateToLatest(loading.db, DOMAIN_MIGRATIONS);
+    await sql`TRUNCATE mpi_block_key, mpi_feature, mpi_person, mpi_link, mpi_review, mpi_event, mpi_model`.execute(loading.db);
+    keys = await loadStored(loading.db, base, opts.stored);
+    // What autovacuum does after a load on a server: statistics, and the visibility map for index-only scans.
+    await sql`VACUUM ANALYZE`.execute(loading.db);
+    await sql`CREATE TABLE bench_mpi_loaded AS SELECT ${String(keys)}::bigint AS keys, ${opts.stored}::int AS stored`.execute(loading.db);
+    await loading.close();
+    console.log(`loaded ${opts.stored} residents into ${baseDb} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const t1 = performance.now();
+  await adminQuery(opts.databaseUrl, `DROP DATABASE IF EXISTS ${runDb} WITH (FORCE)`);
+  await adminQuery(opts.databaseUrl, `CREATE DATABASE ${runDb} TEMPLATE ${baseDb}`);
+  const opened = await openDatabase({ kind: 'postgres', url: withDatabase(opts.databaseUrl, runDb), poolSize: 4 });
+  // Migrations added since the base was loaded (a new MPI migration, say) run on the copy.
+  await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
+  await sql`ANALYZE`.execute(opened.db);
+  return { opened, keys, loadSeconds: (performance.now() - t1) / 1000, runDb, baseDb };
+}
+
+export async function benchRealtime(opts: RealtimeBenchOptions): Promise<void> {
+  loadFhirDefinitions();
+  const patients = readFileSync(opts.patientsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Patient);
+  const base = patients.map((p) => safeRecord(p, p.id!));
+  const { opened, keys, loadSeconds, runDb, baseDb } = await openLoaded(opts, base);
+  const db = opened.db;
 
   const matchMs: number[] = [];
-  const mpi = createMpiProjector();
+  const matchCpuMs: number[] = [];
+  const mpi = createMpiProjector({ broadBlockSize: opts.broadCap });
   const timed: Projector = {
     ...mpi,
     apply: async (ex, changes) => {
       const t = performance.now();
+      const c = process.cpuUsage();
       await mpi.apply(ex, changes);
+      const used = process.cpuUsage(c);
+      matchCpuMs.push((used.user + used.system) / 1000);
       matchMs.push(performance.now() - t);
     },
   };
@@ -98,6 +190,7 @@ export async function benchRealtime(opts: { patientsFile: string; stored: number
   const createMs: number[] = [];
   const lookupMs: number[] = [];
   const poolSizes: number[] = [];
+  const rowsRead: number[] = [];
   const expected: Array<[string, string]> = [];
   const rnd = (i: number) => (i * 2654435761) % patients.length;
   for (let i = 0; i < opts.creates; i++) {
@@ -108,10 +201,12 @@ export async function benchRealtime(opts: { patientsFile: string; stored: number
     const given = `${String.fromCodePoint(0x4e00 + ((i * 31) % 8000))}${String.fromCodePoint(0x4e00 + ((i * 17) % 8000))}`;
     const body: Patient = i % 2 === 0 ? source : { ...rest, birthDate: day, name: [{ text: `${SURNAMES[i % SURNAMES.length]}${given}` }] };
     // The candidate lookup alone (blocking-key index + features), outside the transaction.
+    const poolKeys = cappedBlockingKeys(safeRecord(body, ''), { broadBlockSize: opts.broadCap });
     const l0 = performance.now();
-    const pool = await repo.fetchPool(db, hashedBlockingKeys(safeRecord(body, '')), 1000);
+    const pool = await repo.fetchCappedPool(db, poolKeys);
     lookupMs.push(performance.now() - l0);
     poolSizes.push(pool.length);
+    rowsRead.push(await indexRowsRead(db, poolKeys));
     const t = performance.now();
     const created = await store.create({ actor: 'bench' }, body);
     createMs.push(performance.now() - t);
@@ -121,18 +216,18 @@ export async function benchRealtime(opts: { patientsFile: string; stored: number
   const linkedRight = expected.filter(([id, person]) => links.get(id)?.personId === person).length;
   const warm = (xs: number[]) => xs.slice(Math.min(20, Math.floor(xs.length / 10)));
   const fmt = (xs: number[]) => `p50 ${quantile(xs, 0.5).toFixed(2)} ms, p95 ${quantile(xs, 0.95).toFixed(2)} ms, p99 ${quantile(xs, 0.99).toFixed(2)} ms`;
-  console.log(`${opened.kind}: ${opts.stored} residents indexed (${keys} blocking keys) in ${loadSeconds.toFixed(1)} s`);
+  console.log(`${opened.kind}: ${opts.stored} residents indexed (${keys} blocking keys) (load or copy ${loadSeconds.toFixed(1)} s)`);
   console.log(`match on create (MPI projector in the write transaction), ${opts.creates} creates: ${fmt(warm(matchMs))}`);
   console.log(`whole create (FHIR write + indexes + MPI + audit): ${fmt(warm(createMs))}`);
   console.log(`candidate lookup alone (one statement): ${fmt(warm(lookupMs))}; candidates per create: p50 ${quantile(poolSizes, 0.5)}, p95 ${quantile(poolSizes, 0.95)}, max ${Math.max(...poolSizes)}`);
+  console.log(`block-key index rows read by the candidate query per create: p50 ${quantile(rowsRead, 0.5)}, p95 ${quantile(rowsRead, 0.95)}, max ${Math.max(...rowsRead)}`);
+  console.log(`CPU of the match in this process (projector, pg driver; not the server): ${fmt(warm(matchCpuMs))}; per candidate (least-squares slope over creates): ${(1000 * slope(warm(poolSizes), warm(matchCpuMs))).toFixed(0)} µs`);
   console.log(`re-registrations linked to the stored resident's person: ${linkedRight} of ${expected.length}`);
   await store.settle();
   await audit.close();
   await opened.close();
-  if (opts.databaseUrl) {
-    const admin = new pg.Client({ connectionString: opts.databaseUrl });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS hb_bench_mpi WITH (FORCE)');
-    await admin.end();
+  if (opts.databaseUrl && runDb && baseDb) {
+    await adminQuery(opts.databaseUrl, `DROP DATABASE IF EXISTS ${runDb} WITH (FORCE)`);
+    if (!opts.keepBase) await adminQuery(opts.databaseUrl, `DROP DATABASE IF EXISTS ${baseDb} WITH (FORCE)`);
   }
 }

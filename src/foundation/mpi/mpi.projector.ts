@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Patient } from '@medplum/fhirtypes';
 import type { Executor } from '../db/index.js';
 import type { Projector, ResourceChange } from '../fhir/index.js';
-import { hashedBlockingKeys } from './block-key-hash.js';
+import { cappedBlockingKeys, mergeCappedKeys } from './block-key-hash.js';
 import {
   defaultMpiModel,
   extractMatchRecord,
@@ -30,6 +30,11 @@ export interface MpiProjectorOptions {
   newId?: () => string;
   /** Blocks larger than this are ignored (default 1000, as the batch). */
   maxBlockSize?: number;
+  /**
+   * Broad name blocks (pinyin+sex, given+year) larger than this are ignored when the record has a
+   * narrower key (ID, phone, birth date) — default 100; keeps the candidates of a create bounded.
+   */
+  broadBlockSize?: number;
   /** How long a loaded model is trusted before checking for a newer one (ms, default 5000). */
   modelCheckMs?: number;
   features?: FeatureOptions;
@@ -115,9 +120,12 @@ export function createMpiProjector(options: MpiProjectorOptions = {}): Projector
 
       const live = ids.filter((id) => !gone.includes(id));
       const records = live.map((id) => safeRecord(latest.get(id)!.resource as Patient, id, options.features));
-      const keys = records.map(hashedBlockingKeys);
+      // Hashed keys with their real-time block caps (broad name blocks capped lower: block-key-hash.ts).
+      const capped = records.map((r) => cappedBlockingKeys(r, { maxBlockSize: cap, broadBlockSize: options.broadBlockSize }));
+      const keys = capped.map((ks) => ks.map((k) => k.key));
+      const lookup = mergeCappedKeys(capped);
       const model = live.length ? await models.get(ex) : defaultMpiModel();
-      const pool = live.length ? await repo.fetchPool(ex, [...new Set(keys.flat())], cap) : [];
+      const pool = live.length ? await repo.fetchCappedPool(ex, lookup) : [];
       const rejected = await repo.rejectedPairs(ex, live.filter((id) => latest.get(id)!.versionId > 1));
       const autoPersons = [...new Set(live.map((id) => links.get(id)).filter((l) => l && l.how !== 'manual').map((l) => l!.personId))];
       const others = await repo.otherMembers(ex, autoPersons, live);

@@ -49,17 +49,39 @@ export async function deleteIndexOf(ex: Executor, patientIds: readonly string[])
  * read with LIMIT cap + 1, so a huge block costs no more than a small one).
  */
 export async function fetchPool(ex: Executor, keys: readonly string[], cap: number): Promise<PoolRow[]> {
-  if (keys.length === 0) return [];
-  const r = await sql<{ patient_id: string; record: string; person_id: string | null; how: string | null; resident_number: string | null }>`
+  return fetchCappedPool(ex, keys.map((key) => ({ key, cap })));
+}
+
+/**
+ * The candidate query with a cap per key: stored records sharing at least one key whose block
+ * holds at most its cap. Each block is read with LIMIT cap + 1 from the `(key, patient_id)` index,
+ * so the index entries read per create are bounded by the sum of the caps whatever the register's size.
+ */
+export function cappedPoolQuery(keys: readonly { key: string; cap: number }[]): RawBuilder<PoolSqlRow> {
+  return sql<PoolSqlRow>`
     WITH hits AS (
-      SELECT k.key, b.patient_id FROM unnest(${[...keys]}::bigint[]) AS k(key)
-      CROSS JOIN LATERAL (SELECT patient_id FROM mpi_block_key WHERE key = k.key LIMIT ${cap + 1}) b
-    ), small AS (SELECT key FROM hits GROUP BY key HAVING count(*) <= ${cap}),
+      SELECT k.key, k.cap, b.patient_id FROM unnest(${keys.map((k) => k.key)}::bigint[], ${keys.map((k) => k.cap)}::int[]) AS k(key, cap)
+      CROSS JOIN LATERAL (SELECT patient_id FROM mpi_block_key WHERE key = k.key LIMIT k.cap + 1) b
+    ), small AS (SELECT key FROM hits GROUP BY key, cap HAVING count(*) <= cap),
     ids AS (SELECT DISTINCT patient_id FROM hits WHERE key IN (SELECT key FROM small))
     SELECT ids.patient_id, f.record::text AS record, l.person_id, l.how, p.resident_number
     FROM ids JOIN mpi_feature f ON f.patient_id = ids.patient_id
     LEFT JOIN mpi_link l ON l.patient_id = ids.patient_id
-    LEFT JOIN mpi_person p ON p.id = l.person_id`.execute(ex);
+    LEFT JOIN mpi_person p ON p.id = l.person_id`;
+}
+
+interface PoolSqlRow {
+  patient_id: string;
+  record: string;
+  person_id: string | null;
+  how: string | null;
+  resident_number: string | null;
+}
+
+/** Runs {@link cappedPoolQuery}: one statement, one round trip. */
+export async function fetchCappedPool(ex: Executor, keys: readonly { key: string; cap: number }[]): Promise<PoolRow[]> {
+  if (keys.length === 0) return [];
+  const r = await cappedPoolQuery(keys).execute(ex);
   return r.rows.map((row) => ({
     patientId: row.patient_id,
     personId: row.person_id,

@@ -1,0 +1,68 @@
+/**
+ * Real-time block caps over a store: a broad name block larger than its real-time cap is not read
+ * when the new Patient has a narrower key (ID, phone, birth date), so the candidates of a create do
+ * not grow with a common name; a re-registration still joins its person through the narrow keys,
+ * and a Patient with nothing but a name and sex is still compared within the name block.
+ */
+import type { Patient } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFhirDefinitions, RESIDENT_ID_SYSTEM, type FhirStore } from '../src/foundation/fhir/index.js';
+import { cappedBlockingKeys, createMpiProjector, generateResidentId, safeRecord } from '../src/foundation/mpi/index.js';
+import * as repo from '../src/foundation/mpi/mpi.repository.js';
+import { createStore, DOMAIN_PROJECTORS } from '../src/server/index.js';
+import { freshDatabase, type TestDatabase } from './helpers/database.js';
+
+const CAP = 5;
+const system = { actor: 'test' };
+let database: TestDatabase;
+let store: FhirStore;
+const stored: string[] = [];
+
+const wangWei = (i: number, extra: Partial<Patient> = {}): Patient => ({
+  resourceType: 'Patient',
+  name: [{ text: '王伟' }],
+  gender: 'male',
+  birthDate: `${1950 + i}-0${1 + (i % 9)}-1${i % 10}`,
+  telecom: [{ system: 'phone', value: `1381234${String(1000 + i)}` }],
+  identifier: [{ system: RESIDENT_ID_SYSTEM, value: generateResidentId({ regionCode: '330109', birthDate: `${1950 + i}-0${1 + (i % 9)}-1${i % 10}`, sequence: 10 + i, sex: 'male' }) }],
+  ...extra,
+});
+
+beforeAll(async () => {
+  loadFhirDefinitions();
+  database = await freshDatabase();
+  store = createStore(database.db, { projectors: [createMpiProjector({ broadBlockSize: CAP }), ...DOMAIN_PROJECTORS] }).store;
+  for (let i = 0; i < 2 * CAP; i++) stored.push((await store.create(system, wangWei(i))).version.id);
+}, 120_000);
+
+afterAll(async () => {
+  await store?.settle();
+  await database?.drop();
+});
+
+describe('real-time block caps', () => {
+  it('skips a broad name block over its cap when the record has narrower keys', async () => {
+    const newcomer = safeRecord(wangWei(40), '');
+    const capped = await repo.fetchCappedPool(database.db, cappedBlockingKeys(newcomer, { broadBlockSize: CAP }));
+    expect(capped).toHaveLength(0);
+    // the same lookup with the batch's cap reads the whole 王伟 block
+    const full = await repo.fetchCappedPool(database.db, cappedBlockingKeys(newcomer, { broadBlockSize: 1000 }));
+    expect(full.map((p) => p.patientId).sort()).toEqual([...stored].sort());
+  });
+
+  it('still reads the name block for a record with nothing narrower', async () => {
+    const bare = safeRecord({ resourceType: 'Patient', name: [{ text: '王伟' }], gender: 'male' }, '');
+    const pool = await repo.fetchCappedPool(database.db, cappedBlockingKeys(bare, { broadBlockSize: CAP }));
+    expect(pool).toHaveLength(stored.length);
+  });
+
+  it('links a re-registration to its person through its ID and phone', async () => {
+    const again = await store.create(system, wangWei(3, { address: [{ text: '浙江省杭州市萧山区城厢街道城河村3组12号' }] }));
+    const links = await repo.linksOf(database.db, [stored[3], again.version.id]);
+    expect(links.get(again.version.id)?.personId).toBe(links.get(stored[3])?.personId);
+    // and a new 王伟 with other keys stays a person of his own
+    const other = await store.create(system, wangWei(41));
+    const l2 = await repo.linksOf(database.db, [other.version.id, ...stored]);
+    expect(stored.map((id) => l2.get(id)?.personId)).not.toContain(l2.get(other.version.id)?.personId);
+  });
+});
