@@ -77,10 +77,10 @@ export async function startServer(): Promise<E2eServer> {
 }
 
 /** A page of the app in its default language (zh-CN); uncaught page errors go into `report`. */
-export async function newAppPage(browser: Browser, report: string[], viewport = { width: 1280, height: 900 }): Promise<Page> {
+export async function newAppPage(browser: Browser, report: string[], viewport = { width: 1280, height: 900 }, timeoutMs = 30_000): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'zh-CN' });
   page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(timeoutMs);
   return page;
 }
 
@@ -91,7 +91,9 @@ export async function newAppPage(browser: Browser, report: string[], viewport = 
 export async function openAs(page: Page, base: string, path: string, username: string, password: string, auth: boolean): Promise<void> {
   await page.goto(`${base}${path}`);
   if (!auth) return;
-  await page.waitForURL(/\/login/);
+  await page.waitForURL(/\/login/).catch((e: Error) => {
+    throw new Error(`${e.message} (page at ${page.url()})`);
+  });
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();

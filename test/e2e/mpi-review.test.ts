@@ -15,7 +15,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../../src/server/index.js';
-import { launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
+import { launchBrowser, newAppPage, openAs, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const RESIDENT_ID_SYSTEM = 'urn:oid:2.16.156.10011.1.3';
 const DISTRICT = '330109';
@@ -44,25 +44,10 @@ async function login(username: string, password: string): Promise<void> {
   auth[username] = { authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` };
 }
 
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(30_000);
-  return page;
-}
+const newPage = (): Promise<Page> => newAppPage(browser, report);
 
-/** Opens `path` through the login page. */
-async function open(page: Page, path: string, username: string, password: string): Promise<void> {
-  await page.goto(`${server.url}${path}`);
-  await page.waitForURL(/\/login/).catch((e: Error) => {
-    throw new Error(`${e.message} (page at ${page.url()})`);
-  });
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(password);
-  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  if (!new URL(page.url()).pathname.startsWith(path)) await page.goto(`${server.url}${path}`);
-}
+/** Opens `path` through the login page (this server always has access control). */
+const open = (page: Page, path: string, username: string, password: string): Promise<void> => openAs(page, server.url, path, username, password, true);
 
 const steward = DEMO_ACCOUNTS.steward;
 const admin = DEMO_ACCOUNTS.admin;

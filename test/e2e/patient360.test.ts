@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESIDENT_ID_SYSTEM } from '../../src/foundation/fhir/conventions.js';
-import { launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
+import { launchBrowser, openAs, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
 const DOCTOR = 'e2e-p360-doctor';
@@ -49,16 +49,7 @@ afterAll(async () => {
   process.stdout.write(`\n[e2e] ${report.join('\n[e2e] ')}\n`);
 });
 
-async function open(page: Page, path: string): Promise<void> {
-  await page.goto(`${server.url}${path}`);
-  if (!hasAuth) return;
-  await page.waitForURL(/\/login/);
-  await page.getByLabel(/用户名|Username/).fill(DOCTOR);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  if (!new URL(page.url()).pathname.startsWith(path)) await page.goto(`${server.url}${path}`);
-}
+const open = (page: Page, path: string): Promise<void> => openAs(page, server.url, path, DOCTOR, PASSWORD, hasAuth);
 
 describe('patient 360', () => {
   it('shows the risk with its explanation and the open Task as the FHIR API returns them', async () => {

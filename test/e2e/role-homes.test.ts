@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_DEFINITIONS, type AccessService, type RoleName } from '../../src/foundation/access/index.js';
 import { homePathFor, ROLES, WORKSPACES, workspacesFor } from '../../web/src/roles.js';
-import { launchBrowser, startServer, type E2eServer } from './harness.js';
+import { launchBrowser, newAppPage, openAs, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
 
@@ -42,14 +42,8 @@ afterAll(async () => {
   process.stdout.write(`\n[e2e] ${report.join('\n[e2e] ')}\n`);
 });
 
-async function loginAt(page: Page, username: string): Promise<void> {
-  await page.goto(`${server.url}/`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
+/** Signs in at the app's root; the app then goes to the user's home. */
+const loginAt = (page: Page, username: string): Promise<void> => openAs(page, server.url, '/', username, PASSWORD, true);
 
 describe('each role lands on its own home', () => {
   it('covers every role of the web app', () => {
@@ -60,10 +54,8 @@ describe('each role lands on its own home', () => {
 
   for (const role of ROLES) {
     it(`${role}: home ${homePathFor([role])}, its navigation, no error`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
       const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.setDefaultTimeout(30_000);
+      const page = await newAppPage(browser, errors);
       await loginAt(page, `e2e-${role}`);
       const home = homePathFor([role]);
       await page.waitForURL((url) => url.pathname === home);

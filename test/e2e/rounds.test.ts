@@ -10,7 +10,7 @@
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fhirCount, launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
+import { fhirCount, launchBrowser, openAs, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
 const today = new Date().toISOString().slice(0, 10);
@@ -118,13 +118,7 @@ describe('mobile round plan with offline capture', () => {
     page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
     page.setDefaultTimeout(30_000);
     const path = `/rounds?date=${today}&team=${town}`;
-    await page.goto(`${server.url}${path}`);
-    await page.waitForURL(/\/login/);
-    await page.getByLabel(/用户名|Username/).fill('e2e-rounds-fd');
-    await page.getByLabel(/密码|Password/).fill(PASSWORD);
-    await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-    if (!new URL(page.url()).pathname.startsWith('/rounds')) await page.goto(`${server.url}${path}`);
+    await openAs(page, server.url, path, 'e2e-rounds-fd', PASSWORD, true);
 
     // The plan: both residents, the overdue one first in their village.
     await expect.poll(() => page.getByTestId(`resident-${residents[0]}`).count()).toBe(1);

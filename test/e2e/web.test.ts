@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../../src/server/index.js';
-import { fhirCount, fhirGet, launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
+import { fhirCount, fhirGet, launchBrowser, newAppPage, openAs, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
 const CENTRE = 'https://healthy-brain.org/fhir/CodeSystem/facility-type';
@@ -37,25 +37,11 @@ async function createAccounts(): Promise<boolean> {
 
 let hasAuth = false;
 
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
-  // A large district (HB_E2E_RESIDENTS) makes the browser-side indicators slow: give them time.
-  page.setDefaultTimeout(server.residents > 1000 ? 300_000 : 30_000);
-  return page;
-}
+// A large district (HB_E2E_RESIDENTS) makes the browser-side indicators slow: give them time.
+const newPage = (): Promise<Page> => newAppPage(browser, report, { width: 1440, height: 900 }, server.residents > 1000 ? 300_000 : 30_000);
 
 /** Opens `path`; logs in as `username` first when the server asks for it. */
-async function open(page: Page, path: string, username: string, password = PASSWORD): Promise<void> {
-  await page.goto(`${server.url}${path}`);
-  if (!hasAuth) return;
-  await page.waitForURL(/\/login/);
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(password);
-  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  if (!new URL(page.url()).pathname.startsWith(path)) await page.goto(`${server.url}${path}`);
-}
+const open = (page: Page, path: string, username: string, password = PASSWORD): Promise<void> => openAs(page, server.url, path, username, password, hasAuth);
 
 async function statValue(page: Page, id: string): Promise<number> {
   const el = page.getByTestId(`stat-${id}-value`);

@@ -13,7 +13,7 @@
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
+import { launchBrowser, newAppPage, openAs, SCREENSHOTS, startServer, type E2eServer } from './harness.js';
 
 const PASSWORD = 'Hb-E2e-Passw0rd-2026!';
 const INTERVENTION_SYSTEM = 'https://healthy-brain.org/fhir/CodeSystem/risk-intervention';
@@ -50,24 +50,10 @@ async function login(username: string): Promise<Record<string, string>> {
   return { authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` };
 }
 
-async function newPage(width = 1180): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (e) => report.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(30_000);
-  return page;
-}
+const newPage = (width = 1180): Promise<Page> => newAppPage(browser, report, { width, height: 900 });
 
 /** Opens `path`, logging in as `username` when the server asks for it. */
-async function open(page: Page, path: string, username: string): Promise<void> {
-  await page.goto(`${server.url}${path}`);
-  if (!hasAuth) return;
-  await page.waitForURL(/\/login/);
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  if (path !== '/' && !new URL(page.url()).pathname.startsWith(path)) await page.goto(`${server.url}${path}`);
-}
+const open = (page: Page, path: string, username: string): Promise<void> => openAs(page, server.url, path, username, PASSWORD, hasAuth);
 
 const cell = async (page: Page, id: string) => Number(((await page.getByTestId(id).textContent()) ?? '').replace(/[^\d]/g, ''));
 
