@@ -190,16 +190,17 @@ const INDEX_COLUMNS: Record<IndexedType, { name: string; type: string }[]> = {
   uri: [{ name: 'value', type: 'text' }],
 };
 
+type Column = { name: string; type: string };
+
 /**
- * INSERT … SELECT FROM unnest($1::t1[], $2::t2[], …): one bind parameter per column whatever
- * the row count, so large batches cost one short statement (no 65,535-parameter limit).
- * A jsonb column goes as one JSON array text (the rows' JSON joined with commas) and is taken
- * apart by jsonb_array_elements: the resource JSON is not escaped into an array literal by the
- * driver and parsed back by the server, which was the largest CPU cost of a bulk write.
+ * The source of an `INSERT … SELECT`: `unnest($1::t1[], $2::t2[], …) WITH ORDINALITY AS t(…, n)`,
+ * one bind parameter per column whatever the row count, so large batches cost one short statement
+ * (no 65,535-parameter limit). A jsonb column goes as one JSON array text (the rows' JSON joined
+ * with commas) and is taken apart by jsonb_array_elements: the resource JSON is not escaped into an
+ * array literal by the driver and parsed back by the server, which was the largest CPU cost of a
+ * bulk write. Selects the columns (jsonb ones as `NULLIF(jK.value, 'null')`) under their names.
  */
-async function insertUnnest(ex: Executor, table: string, columns: { name: string; type: string }[], rows: unknown[][], suffix = sql``): Promise<void> {
-  if (rows.length === 0) return;
-  const names = sql.join(columns.map((c) => sql.ref(c.name)));
+function unnestSource(columns: Column[], rows: unknown[][]) {
   const plain = columns.map((c, i) => ({ ...c, i })).filter((c) => c.type !== 'jsonb');
   const json = columns.map((c, i) => ({ ...c, i })).filter((c) => c.type === 'jsonb');
   const unnest = sql.join(plain.map((c) => sql`${rows.map((r) => r[c.i] ?? null)}::${sql.raw(c.type)}[]`));
@@ -207,11 +208,19 @@ async function insertUnnest(ex: Executor, table: string, columns: { name: string
   const joins = json.map(
     (c, k) => sql`JOIN jsonb_array_elements(${`[${rows.map((r) => (r[c.i] as string | null) ?? 'null').join(',')}]`}::jsonb) WITH ORDINALITY AS ${sql.ref(`j${k}`)}(value, n) USING (n)`,
   );
-  const select = sql.join(columns.map((c) => (c.type === 'jsonb' ? sql`NULLIF(${sql.ref(`j${json.findIndex((j) => j.name === c.name)}.value`)}, 'null'::jsonb)` : sql.ref(`t.${c.name}`))));
-  await sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${select} FROM unnest(${unnest}) WITH ORDINALITY AS t(${alias}) ${sql.join(joins, sql` `)} ${suffix}`.execute(ex);
+  const select = sql.join(
+    columns.map((c) => (c.type === 'jsonb' ? sql`NULLIF(${sql.ref(`j${json.findIndex((j) => j.name === c.name)}.value`)}, 'null'::jsonb) AS ${sql.ref(c.name)}` : sql.ref(`t.${c.name}`))),
+  );
+  return sql`SELECT ${select} FROM unnest(${unnest}) WITH ORDINALITY AS t(${alias}) ${sql.join(joins, sql` `)}`;
 }
 
-const RESOURCE_COLUMNS = [
+/** INSERT … SELECT FROM unnest(…) (see unnestSource). */
+async function insertUnnest(ex: Executor, table: string, columns: Column[], rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))}) ${unnestSource(columns, rows)}`.execute(ex);
+}
+
+const RESOURCE_COLUMNS: Column[] = [
   { name: 'resource_type', type: 'text' },
   { name: 'id', type: 'text' },
   { name: 'version_id', type: 'int4' },
@@ -225,23 +234,31 @@ const RESOURCE_COLUMNS = [
 /**
  * Writes versions: history rows, the current row (upsert), and the index rows (old ones
  * removed first). The caller runs this inside its transaction.
+ *
+ * Everything after the removal of old index rows is ONE statement, data-modifying CTEs over one
+ * source (PostgreSQL 15 §7.8.4): the versions' JSON is sent and parsed once for both
+ * fhir_resource_history and fhir_resource, and a batch costs one round trip, one parse and one
+ * plan instead of one per table. The sub-statements see the same snapshot and all run to
+ * completion; the index inserts do not touch the resource tables, so their order does not matter.
  */
 export async function writeVersions(ex: Executor, writes: readonly PendingWrite[]): Promise<void> {
   if (writes.length === 0) return;
   // A resource written twice in one batch: only its last version becomes current.
   const last = new Map<string, PendingWrite>();
   for (const w of writes) last.set(`${w.resourceType}/${w.id}`, w);
-  const rowOf = (w: PendingWrite) => [w.resourceType, w.id, w.versionId, w.lastUpdated.toISOString(), w.deleted, w.residentId, w.orgUnit, w.json];
-  await insertUnnest(ex, 'fhir_resource_history', RESOURCE_COLUMNS, writes.map(rowOf));
-  await insertUnnest(
-    ex,
-    'fhir_resource',
-    RESOURCE_COLUMNS,
-    [...last.values()].map(rowOf),
-    sql`ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
-      deleted = excluded.deleted, resident_id = excluded.resident_id, org_unit = excluded.org_unit, content = excluded.content`,
-  );
   await deleteIndexRows(ex, [...last.values()].filter((w) => w.versionId > 1));
+  const isLast = (w: PendingWrite) => last.get(`${w.resourceType}/${w.id}`) === w;
+  const source = unnestSource(
+    [...RESOURCE_COLUMNS, { name: 'current', type: 'bool' }],
+    writes.map((w) => [w.resourceType, w.id, w.versionId, w.lastUpdated.toISOString(), w.deleted, w.residentId, w.orgUnit, w.json, isLast(w)]),
+  );
+  const names = sql.join(RESOURCE_COLUMNS.map((c) => sql.ref(c.name)));
+  const parts = [
+    sql`h AS (INSERT INTO fhir_resource_history (${names}) SELECT ${names} FROM v)`,
+    sql`r AS (INSERT INTO fhir_resource (${names}) SELECT ${names} FROM v WHERE v.current
+      ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+      deleted = excluded.deleted, resident_id = excluded.resident_id, org_unit = excluded.org_unit, content = excluded.content)`,
+  ];
   for (const type of Object.keys(INDEX_TABLES) as IndexedType[]) {
     const columns = INDEX_COLUMNS[type];
     const rows: unknown[][] = [];
@@ -249,9 +266,23 @@ export async function writeVersions(ex: Executor, writes: readonly PendingWrite[
       if (!w.index) continue;
       for (const r of w.index[type] as Record<string, unknown>[]) rows.push([w.resourceType, w.id, r.param, ...columns.map((c) => r[c.name])]);
     }
+    if (rows.length === 0) continue;
     const all = [{ name: 'resource_type', type: 'text' }, { name: 'resource_id', type: 'text' }, { name: 'param', type: 'text' }, ...columns];
-    await insertUnnest(ex, INDEX_TABLES[type], all, rows);
+    parts.push(sql`${sql.ref(`i_${type}`)} AS (INSERT INTO ${sql.table(INDEX_TABLES[type])} (${sql.join(all.map((c) => sql.ref(c.name)))}) ${unnestSource(all, rows)})`);
   }
+  await sql`WITH v AS MATERIALIZED (${source}), ${sql.join(parts)} SELECT 1`.execute(ex);
+}
+
+/**
+ * Switches the planning of this transaction's statements to generic plans (or back to the default)
+ * with SET LOCAL (PostgreSQL 15 §20.7.2 plan_cache_mode). A custom plan folds every bind parameter
+ * into the plan as a constant, and the planner copies those constants several times: for the rows
+ * statement of writeVersions, whose parameters are the rows themselves, a perf profile of the
+ * Synthea ingest showed planning at 15-20 % of the backend's CPU. A generic plan leaves them as
+ * parameters; the rows statement has no plan choice a parameter value could change.
+ */
+export async function genericPlans(ex: Executor, on: boolean): Promise<void> {
+  await (on ? sql`SET LOCAL plan_cache_mode = force_generic_plan` : sql`SET LOCAL plan_cache_mode TO DEFAULT`).execute(ex);
 }
 
 async function deleteIndexRows(ex: Executor, writes: readonly PendingWrite[]): Promise<void> {
