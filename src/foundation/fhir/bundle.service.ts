@@ -42,8 +42,8 @@ function queryOf(search: string): Record<string, string[]> {
   return out;
 }
 
-/** Parses and validates one entry; errors point at Bundle.entry[i]. `validate: false` leaves the resource as sent (see `validateEntry`). */
-function parseEntry(entry: BundleEntry, index: number, validate = true): ParsedEntry {
+/** Parses and validates one entry; errors point at Bundle.entry[i]. */
+function parseEntry(entry: BundleEntry, index: number): ParsedEntry {
   const at = `Bundle.entry[${index}]`;
   const request = entry.request;
   if (!request?.method || !request.url) fail('Each entry needs request.method and request.url', `${at}.request`);
@@ -62,38 +62,17 @@ function parseEntry(entry: BundleEntry, index: number, validate = true): ParsedE
   let resource: Resource | undefined;
   if (method === 'POST' || method === 'PUT') {
     if (!entry.resource) fail(`${method} entry needs a resource`, `${at}.resource`);
-    resource = validate ? validateEntry(entry.resource, type, index) : entry.resource;
+    try {
+      resource = validateInput(entry.resource, type);
+    } catch (err) {
+      if (err instanceof OperationOutcomeError) throw new OperationOutcomeError(withExpressionPrefix(err.outcome, `${at}.resource`));
+      throw err;
+    }
   }
   if (method === 'PUT' && !id) fail('PUT entry needs request.url Type/id (conditional update is not supported)', `${at}.request.url`);
   if (method === 'DELETE' && !id) fail('DELETE entry needs request.url Type/id (conditional delete is not supported)', `${at}.request.url`);
   return { index, method, type, id: id || undefined, query: queryOf(search), fullUrl: entry.fullUrl, resource, ifNoneExist: request.ifNoneExist, ifMatch: request.ifMatch };
 }
-
-/** The entry's resource validated as a `type`; errors point at Bundle.entry[i].resource. */
-function validateEntry(resource: unknown, type: string, index: number): Resource {
-  try {
-    return validateInput(resource, type);
-  } catch (err) {
-    if (err instanceof OperationOutcomeError) throw new OperationOutcomeError(withExpressionPrefix(err.outcome, `Bundle.entry[${index}].resource`));
-    throw err;
-  }
-}
-
-/**
- * Entries per rows statement of a pipelined transaction (see `BundleService.pipelined`): a small
- * first chunk so that the database starts early, then chunks of equal size, so that the last one,
- * whose writing nothing overlaps, is short too; each chunk costs a statement (parse, plan).
- *
- * OFF by default (`first` = Infinity): on the shared 2-core machine under load (load average 6-11),
- * chunks of 16/32 cost about a third more backend CPU and a tenth more Node CPU per resource than
- * one rows statement per bundle, and were not faster in wall-clock time on average; whether the
- * overlap wins on an idle machine is still to be measured (turn on with { first: 16, size: 32 }).
- * Tests turn it on with tiny chunks and check it writes the same rows as the general path.
- */
-export const pipelineChunks = { first: Number.POSITIVE_INFINITY, size: 32 };
-
-/** Thrown inside a pipelined transaction when the bundle needs the general path (a conditional reference). */
-class NeedsGeneralPath extends Error {}
 
 /** Replaces every reference equal to a key of `map` (in place, on a copy). */
 function rewriteReferences<T>(value: T, map: Map<string, string>): T {
@@ -129,9 +108,7 @@ export class BundleService {
     if (bundle.type !== 'transaction' && bundle.type !== 'batch') fail(`Bundle.type must be transaction or batch, not '${bundle.type}'`, 'Bundle.type');
     const entries = bundle.entry ?? [];
     if (bundle.type === 'batch') return { type: 'batch-response', entries: await this.batch(ctx, entries) };
-    const pipelined = await this.pipelined(ctx, entries);
-    if (pipelined) return { type: 'transaction-response', entries: pipelined };
-    const parsed = entries.map((e, i) => parseEntry(e, i));
+    const parsed = entries.map(parseEntry);
     return { type: 'transaction-response', entries: await this.transaction(ctx, parsed) };
   }
 
@@ -174,63 +151,6 @@ export class BundleService {
       await session.flush();
       return responses;
     });
-  }
-
-  /**
-   * A transaction of plain creates (every entry a POST without If-None-Exist, as a facility system
-   * pushes a patient's record) with the database work overlapped with the Node work: while the
-   * rows of one chunk of entries are written (one statement, WriteSession.writeAhead), the next
-   * chunk is validated, its references rewritten and its index rows computed. One transaction, one
-   * connection, statements in order: the same rows as the general path (`transaction`).
-   *
-   * Anything unusual (another method, a conditional reference, an invalid entry, a missing
-   * reference target) gives up before the access check, projections and audit run: the transaction
-   * is rolled back and returns undefined, and the general path processes the bundle from the start,
-   * so errors are exactly the general path's (which entry, which message, in which order).
-   */
-  private async pipelined(ctx: RequestContext, entries: BundleEntry[]): Promise<BundleResponseEntry[] | undefined> {
-    if (entries.length <= pipelineChunks.first) return undefined;
-    let parsed: ParsedEntry[];
-    try {
-      parsed = entries.map((e, i) => parseEntry(e, i, false));
-    } catch {
-      return undefined;
-    }
-    if (parsed.some((e) => e.method !== 'POST' || e.ifNoneExist !== undefined)) return undefined;
-    if (new Set(parsed.map((e) => e.fullUrl).filter(Boolean)).size !== parsed.filter((e) => e.fullUrl).length) return undefined;
-    let finishing = false;
-    try {
-      return await this.store.inTransaction(ctx, async (session) => {
-        session.startPipeline();
-        const ids = new Map<string, string>();
-        const newIds = parsed.map((e) => {
-          const id = this.store.newId();
-          if (e.fullUrl) ids.set(e.fullUrl, `${e.type}/${id}`);
-          session.expect(e.type, id, e.resource as Resource);
-          return id;
-        });
-        const responses: BundleResponseEntry[] = new Array(parsed.length);
-        let chunkEnd = pipelineChunks.first;
-        for (let i = 0; i < parsed.length; i++) {
-          const e = parsed[i];
-          const valid = validateEntry(e.resource, e.type, e.index);
-          const resource = await this.resolveReferences(ctx, session, rewriteReferences(valid, ids), e.index, false);
-          const r = await this.store.createIn(session, resource, `Bundle.entry[${e.index}].resource`, newIds[i]);
-          responses[e.index] = written(r.version, true);
-          if (i + 1 === chunkEnd || i + 1 === parsed.length) {
-            await session.writeAhead();
-            chunkEnd += pipelineChunks.size;
-          }
-        }
-        await session.rowsWritten();
-        finishing = true;
-        await session.flush();
-        return responses;
-      });
-    } catch (err) {
-      if (finishing) throw err;
-      return undefined;
-    }
   }
 
   private async conditionalMatch(ctx: RequestContext, session: WriteSession, e: ParsedEntry): Promise<StoredVersion | undefined> {
@@ -282,14 +202,13 @@ export class BundleService {
    * Left-over `urn:uuid:` references are errors; conditional references (`Patient?identifier=…`,
    * R4 §3.1.0.11.2) are replaced by the one resource they match.
    */
-  private async resolveReferences(ctx: RequestContext, session: WriteSession, resource: Resource, index: number, searches = true): Promise<Resource> {
+  private async resolveReferences(ctx: RequestContext, session: WriteSession, resource: Resource, index: number): Promise<Resource> {
     const conditional = new Map<string, string>();
     for (const { path, reference } of referencesIn(resource)) {
       const at = `Bundle.entry[${index}].resource.${path}`;
       if (reference.startsWith('urn:uuid:')) fail(`Reference '${reference}' matches no fullUrl in the bundle`, at);
       const m = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(reference);
       if (!m || conditional.has(reference)) continue;
-      if (!searches) throw new NeedsGeneralPath();
       assertResourceType(m[1]);
       await session.flush();
       const found = await this.store.search(ctx, m[1], { ...queryOf(m[2]), _count: ['2'] }, session.ex);

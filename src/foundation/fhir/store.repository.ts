@@ -273,18 +273,6 @@ export async function writeVersions(ex: Executor, writes: readonly PendingWrite[
   await sql`WITH v AS MATERIALIZED (${source}), ${sql.join(parts)} SELECT 1`.execute(ex);
 }
 
-/**
- * Switches the planning of this transaction's statements to generic plans (or back to the default)
- * with SET LOCAL (PostgreSQL 15 §20.7.2 plan_cache_mode). A custom plan folds every bind parameter
- * into the plan as a constant, and the planner copies those constants several times: for the rows
- * statement of writeVersions, whose parameters are the rows themselves, a perf profile of the
- * Synthea ingest showed planning at 15-20 % of the backend's CPU. A generic plan leaves them as
- * parameters; the rows statement has no plan choice a parameter value could change.
- */
-export async function genericPlans(ex: Executor, on: boolean): Promise<void> {
-  await (on ? sql`SET LOCAL plan_cache_mode = force_generic_plan` : sql`SET LOCAL plan_cache_mode TO DEFAULT`).execute(ex);
-}
-
 async function deleteIndexRows(ex: Executor, writes: readonly PendingWrite[]): Promise<void> {
   const byType = new Map<string, string[]>();
   for (const w of writes) byType.set(w.resourceType, [...(byType.get(w.resourceType) ?? []), w.id]);

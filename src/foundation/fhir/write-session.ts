@@ -11,7 +11,7 @@ import { patientCompartmentParams } from './compartment.js';
 import { ORG_UNIT_EXTENSION } from './conventions.js';
 import { indexResource } from './indexer.js';
 import { badRequest } from './outcomes.js';
-import { existingKeys, genericPlans, insertAudit, patientOwners, readCurrent, writeVersions, type AuditRow, type PendingWrite, type StoredVersion } from './store.repository.js';
+import { existingKeys, insertAudit, patientOwners, readCurrent, writeVersions, type AuditRow, type PendingWrite, type StoredVersion } from './store.repository.js';
 import { localTargets } from './validate.js';
 
 /** A change handed to projectors, in the same transaction as the resource. */
@@ -48,14 +48,6 @@ export type WriteGuard = (ex: Executor, phase: 'before' | 'after', keys: readonl
 export class WriteSession {
   private readonly pending: Pending[] = [];
   private readonly latest = new Map<string, Pending>();
-  /** Writes whose rows are written (writeAhead) but whose access check, projections and audit are still to run. */
-  private readonly unfinished: Pending[] = [];
-  /** The rows statement of writeAhead still running (one at a time, in order, on the transaction's connection). */
-  private inflight: Promise<void> | undefined;
-  /** Whether writeAhead switched the transaction to generic plans (switched back by flush). */
-  private generic = false;
-  /** Resources this session has been told it will write (see `expect`), with the owner a Patient gives. */
-  private readonly expected = new Map<string, { residentId: string | null; orgUnit: string | null } | null>();
 
   constructor(
     readonly ex: Executor,
@@ -99,88 +91,25 @@ export class WriteSession {
     return write;
   }
 
+  /** Writes everything queued: reference check, owners, rows, projections, audit. */
   /** Versions written by this session so far. */
   get writeCount(): number {
     return this.latest.size;
   }
 
-  /**
-   * Announces resources this session will write later (a transaction bundle's creates, before
-   * they are staged), so that `writeAhead` can write earlier ones that refer to them: a reference
-   * to an expected resource counts as resolved, as it will when that resource is staged, and a
-   * resource in an expected Patient's compartment gets that Patient as owner (R4 §3.1.0.11.2
-   * lets entries refer to each other in any order). The caller must write every expected resource
-   * in this session (as a create, not a deletion), or fail the transaction.
-   */
-  expect(resourceType: string, id: string, resource: Resource): void {
-    this.expected.set(`${resourceType}/${id}`, resourceType === 'Patient' ? { residentId: id, orgUnit: orgUnitOf(resource) } : null);
-  }
-
-  /**
-   * Prepares the transaction for writeAhead (generic plans, see store.repository.ts genericPlans)
-   * without waiting: call it before staging the first writes, so that the statement runs meanwhile.
-   */
-  startPipeline(): void {
-    if (this.generic) return;
-    this.generic = true;
-    const previous = this.inflight;
-    const started = (async () => {
-      await previous;
-      await genericPlans(this.ex, true);
-    })();
-    started.catch(() => undefined); // awaited by writeAhead or flush
-    this.inflight = started;
-  }
-
-  /**
-   * Starts writing the rows of the writes queued so far (after their reference check, owners and
-   * `before` access check) and returns without waiting for the rows statement, so that the caller
-   * can prepare the next writes while the database works (one statement at a time still, in
-   * order, in the same transaction). The `after` access check, projections and audit of these
-   * writes run in the next `flush`, over all of them at once as if they had been flushed together.
-   * An error of the rows statement surfaces at the next `writeAhead` or `flush`.
-   */
-  async writeAhead(): Promise<void> {
-    this.startPipeline();
-    await this.inflight;
-    const writes = this.pending.splice(0);
-    if (writes.length === 0) return;
-    await this.beforeRows(writes);
-    this.unfinished.push(...writes);
-    const rows = writeVersions(this.ex, writes);
-    rows.catch(() => undefined); // handled where it is awaited; avoids an unhandled rejection if the caller fails first
-    this.inflight = rows;
-    // One turn of the event loop: the driver sends the statement now, not after the caller's next chunk.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  /** Resolves when the rows statement started by writeAhead has finished (rejects with its error). */
-  async rowsWritten(): Promise<void> {
-    await this.inflight;
-  }
-
-  /** Writes everything queued: reference check, owners, rows, projections, audit. */
   async flush(): Promise<void> {
-    await this.inflight;
-    this.inflight = undefined;
+    if (this.pending.length === 0) return;
     const writes = this.pending.splice(0);
-    if (writes.length > 0) {
-      await this.beforeRows(writes);
-      this.unfinished.push(...writes);
-      await writeVersions(this.ex, writes);
-    }
-    if (this.generic) {
-      this.generic = false;
-      await genericPlans(this.ex, false); // the access check, projections and audit as planned elsewhere
-    }
-    const done = this.unfinished.splice(0);
-    if (done.length === 0) return;
-    if (this.guard) await this.guard(this.ex, 'after', done.filter((w) => !w.deleted));
+    await this.checkReferences(writes);
+    await this.resolveOwners(writes);
+    if (this.guard) await this.guard(this.ex, 'before', writes.filter((w) => w.versionId > 1));
+    await writeVersions(this.ex, writes);
+    if (this.guard) await this.guard(this.ex, 'after', writes.filter((w) => !w.deleted));
     for (const projector of this.projectors) {
-      const changes = done.filter((w) => projector.resourceTypes.includes(w.resourceType)).map(toChange);
+      const changes = writes.filter((w) => projector.resourceTypes.includes(w.resourceType)).map(toChange);
       if (changes.length > 0) await projector.apply(this.ex, changes);
     }
-    const audit: AuditRow[] = done.map((w) => ({
+    const audit: AuditRow[] = writes.map((w) => ({
       recorded: w.lastUpdated,
       actor: this.actor,
       action: w.deleted ? 'delete' : w.versionId === 1 ? 'create' : 'update',
@@ -193,21 +122,13 @@ export class WriteSession {
     await insertAudit(this.ex, audit);
   }
 
-  /** What must hold before rows are written: references resolve, owners known, the replaced rows writable. */
-  private async beforeRows(writes: Pending[]): Promise<void> {
-    await this.checkReferences(writes);
-    await this.resolveOwners(writes);
-    if (this.guard) await this.guard(this.ex, 'before', writes.filter((w) => w.versionId > 1));
-  }
-
   private async checkReferences(writes: Pending[]): Promise<void> {
     const wanted: { type: string; id: string; path: string; write: Pending }[] = [];
     for (const w of writes) {
       if (!w.resource) continue;
       for (const t of localTargets(w.resource)) {
-        const key = `${t.type}/${t.id}`;
-        const own = this.latest.get(key);
-        if (own ? !own.deleted : this.expected.has(key)) continue;
+        const own = this.latest.get(`${t.type}/${t.id}`);
+        if (own && !own.deleted) continue;
         wanted.push({ ...t, write: w });
       }
     }
@@ -222,12 +143,12 @@ export class WriteSession {
   }
 
   private async resolveOwners(writes: Pending[]): Promise<void> {
-    const unresolved = writes.filter((w) => w.patientRef && !this.latest.get(`Patient/${w.patientRef}`) && !this.expected.has(`Patient/${w.patientRef}`));
+    const unresolved = writes.filter((w) => w.patientRef && !this.latest.get(`Patient/${w.patientRef}`));
     const owners = await patientOwners(this.ex, unresolved.map((w) => w.patientRef as string));
     for (const w of writes) {
       if (!w.patientRef) continue;
       const own = this.latest.get(`Patient/${w.patientRef}`);
-      const owner = own ? { residentId: own.residentId, orgUnit: own.orgUnit } : (this.expected.get(`Patient/${w.patientRef}`) ?? owners.get(w.patientRef));
+      const owner = own ? { residentId: own.residentId, orgUnit: own.orgUnit } : owners.get(w.patientRef);
       if (owner) {
         w.residentId = owner.residentId;
         w.orgUnit = w.orgUnit ?? owner.orgUnit;
