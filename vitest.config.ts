@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the CPUs: on the project's 2-core machines, one at a
+    // time. The test databases are per file, so files run side by side safely.
+    maxWorkers: '100%',
     // One migrated PGlite template per run; each test database starts from it (test/helpers/database.ts).
     globalSetup: ['test/helpers/pglite-template.ts'],
   },
