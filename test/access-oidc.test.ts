@@ -7,7 +7,6 @@
  * A switch in the issuer's HTTP server re-signs the ID token of the token response with another
  * audience, issuer or key, to show those tokens are refused.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import { ORG_UNIT_EXTENSION } from '../src/foundation/fhir/index.js';
 import { linkOidcSubject } from '../src/foundation/access/index.js';
 import { openDatabase } from '../src/foundation/db/index.js';
 import { buildApp, type App } from '../src/server/index.js';
+import { runCli } from './helpers/cli.js';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 import { fhirFetch, strongPassword } from './helpers/server.js';
 
@@ -356,15 +356,15 @@ describe('OpenID Connect off', () => {
 describe('healthy-brain user … --oidc-subject / link-oidc', () => {
   it('creates a password-less linked account, refuses a taken subject, links and unlinks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hb-oidc-cli-'));
-    const env = { ...process.env, HB_LOG_LEVEL: 'warn', HB_OIDC_ISSUER: 'https://idp.example.org/realms/district', HB_OIDC_CLIENT_ID: 'hb' };
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/cli/bin.ts'), ...args, '--data', dir], { encoding: 'utf8', env, input: 'Another-Strong-Pass-42\n' });
-    expect(cli('user', 'add', '--username', 'wang.li', '--role', 'village-doctor', '--org', VILLAGE_A, '--oidc-subject', 'sub-1').status).toBe(0);
-    expect(cli('user', 'add', '--username', 'zhang.wei', '--role', 'clinician', '--password-stdin').status).toBe(0);
-    const taken = cli('user', 'link-oidc', '--username', 'zhang.wei', '--subject', 'sub-1');
+    const env = { HB_LOG_LEVEL: 'warn', HB_OIDC_ISSUER: 'https://idp.example.org/realms/district', HB_OIDC_CLIENT_ID: 'hb' };
+    const cli = (...args: string[]) => runCli([...args, '--data', dir], { env, input: 'Another-Strong-Pass-42\n' });
+    expect((await cli('user', 'add', '--username', 'wang.li', '--role', 'village-doctor', '--org', VILLAGE_A, '--oidc-subject', 'sub-1')).status).toBe(0);
+    expect((await cli('user', 'add', '--username', 'zhang.wei', '--role', 'clinician', '--password-stdin')).status).toBe(0);
+    const taken = await cli('user', 'link-oidc', '--username', 'zhang.wei', '--subject', 'sub-1');
     expect(taken.status).toBe(1);
     expect(taken.stderr).toMatch(/linked to another account/);
-    expect(cli('user', 'link-oidc', '--username', 'zhang.wei', '--subject', 'sub-2').status).toBe(0);
-    expect(cli('user', 'link-oidc', '--username', 'wang.li', '--remove').stdout).toMatch(/unlinked wang.li/);
+    expect((await cli('user', 'link-oidc', '--username', 'zhang.wei', '--subject', 'sub-2')).status).toBe(0);
+    expect((await cli('user', 'link-oidc', '--username', 'wang.li', '--remove')).stdout).toMatch(/unlinked wang.li/);
     const opened = await openDatabase({ kind: 'pglite', dataDir: dir });
     try {
       const links = await opened.db.withTables<{ access_oidc_link: { issuer: string; subject: string; user_id: string } }>().selectFrom('access_oidc_link as l').innerJoin('access_user as u', 'u.id', 'l.user_id').select(['u.username', 'l.issuer', 'l.subject', 'u.password_hash']).execute();

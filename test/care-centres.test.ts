@@ -4,7 +4,6 @@
  * projector, bulk enrolment against an independent count of matching Conditions, a stroke
  * door-to-needle and a chest-pain door-to-balloon event, and the indicators per centre and month.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillMilestones, DEFAULT_CENTRES, enrolMatching } from '../src/care/index.js';
 import { FACILITY_TYPE_SYSTEM, ORG_UNIT_EXTENSION, SPECIALISED_CENTRE_SYSTEM } from '../src/foundation/fhir/index.js';
 import { fhirFetch, startTestServer, userToken, type TestServer } from './helpers/server.js';
+import { runCli } from './helpers/cli.js';
 
 const DISTRICT = '330109';
 const VILLAGE_A = '330109001001';
@@ -254,18 +254,18 @@ describe('pathway milestones and indicators', () => {
 });
 
 describe('healthy-brain centres (CLI)', () => {
-  it('lists the centres as JSON and names a bad --centre or centres file in one line', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/cli/bin.ts'), 'centres', ...args], { encoding: 'utf8' });
-    const list = run('list');
+  it('lists the centres as JSON and names a bad --centre or centres file in one line', async () => {
+    const run = (...args: string[]) => runCli(['centres', ...args]);
+    const list = await run('list');
     expect(list.status).toBe(0);
     expect(JSON.parse(list.stdout).map((c: { code: string }) => c.code)).toEqual(['stroke', 'chest-pain', 'diabetes', 'copd', 'cancer']);
-    const bad = run('enrol', '--centre', 'nope', '--data', join(tmpdir(), 'hb-centres-unused'));
+    const bad = await run('enrol', '--centre', 'nope', '--data', join(tmpdir(), 'hb-centres-unused'));
     expect(bad.status).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--centre must be one of stroke, chest-pain, diabetes, copd, cancer/);
     const file = join(mkdtempSync(join(tmpdir(), 'hb-centres-')), 'centres.json');
     writeFileSync(file, JSON.stringify([{ code: 'ckd', name: 'CKD', criteria: [{ from: 'N18', to: 'N1' }] }]));
-    const invalid = run('list', '--centres', file);
+    const invalid = await run('list', '--centres', file);
     expect(invalid.status).not.toBe(0);
     expect(invalid.stderr).toMatch(/centres\[0\]\.criteria\[0\] must be/);
   }, 60_000);

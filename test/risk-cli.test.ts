@@ -1,10 +1,9 @@
 /**
- * `healthy-brain risk train` and `risk run` (alias `risk assess`) as processes against a seeded database
+ * `healthy-brain risk train` and `risk run` (alias `risk assess`) as the command line runs them, against a seeded database
  * (a PGlite data directory, or PostgreSQL with TEST_DATABASE_URL): the training report, a byte-identical
  * model file for the same seed, an idempotent assessment, and the server's scheduled daily run
  * (HB_RISK_RUN_AT) firing at its time with the newest saved model.
  */
-import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,15 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelFile } from '../src/healthmgmt/index.js';
 import { buildApp, createStore, loadConfig, openConfiguredDatabase, seedDemoDistrict } from '../src/server/index.js';
+import { runCli } from './helpers/cli.js';
 import { freshDatabase, TEST_DATABASE_URL, type TestDatabase } from './helpers/database.js';
 
-const ENTRY = join(import.meta.dirname, '../src/cli/bin.ts');
 const dir = mkdtempSync(join(tmpdir(), 'hb-risk-cli-'));
 let where: string[];
 let pg: TestDatabase | undefined;
 let dataDir: string | undefined;
 
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', ENTRY, 'risk', ...args, ...where], { encoding: 'utf8', env: { ...process.env, HB_DATABASE_URL: '', DATABASE_URL: '' } });
+const run = (...args: string[]) => runCli(['risk', ...args, ...where], { env: { HB_DATABASE_URL: '', DATABASE_URL: '' } });
 
 beforeAll(async () => {
   let database;
@@ -47,9 +46,9 @@ afterAll(async () => {
 });
 
 describe('risk train', () => {
-  it('reports held-out AUC, calibration and the reliability table, and writes the same model for the same seed', () => {
+  it('reports held-out AUC, calibration and the reliability table, and writes the same model for the same seed', async () => {
     const out = join(dir, 'model.json');
-    const res = run('train', '--seed', '5', '--out', out);
+    const res = await run('train', '--seed', '5', '--out', out);
     expect(res.status, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/held-out AUC 0\.\d{3}/);
     expect(res.stdout).toMatch(/calibration slope -?\d+\.\d{3}, intercept -?\d+\.\d{3}/);
@@ -58,23 +57,23 @@ describe('risk train', () => {
     const model = parseModelFile(JSON.parse(readFileSync(out, 'utf8')));
     expect(res.stdout).toContain(`held-out AUC ${model.test.auc.toFixed(3)}`);
     const out2 = join(dir, 'model2.json');
-    expect(run('train', '--seed', '5', '--out', out2).status).toBe(0);
+    expect((await run('train', '--seed', '5', '--out', out2)).status).toBe(0);
     expect(readFileSync(out2, 'utf8')).toBe(readFileSync(out, 'utf8'));
-    const bad = run('train', '--seed', 'x', '--out', out2);
+    const bad = await run('train', '--seed', 'x', '--out', out2);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/--seed must be an integer/);
   }, 300_000);
 });
 
 describe('risk run', () => {
-  it('writes Tasks once: a second run the same day creates none (also under the old name risk assess)', () => {
-    const first = run('run', '--as-of', '2025-12-31', '--model-file', join(dir, 'model.json'));
+  it('writes Tasks once: a second run the same day creates none (also under the old name risk assess)', async () => {
+    const first = await run('run', '--as-of', '2025-12-31', '--model-file', join(dir, 'model.json'));
     expect(first.status, first.stderr).toBe(0);
     const a = JSON.parse(first.stdout) as { tasksCreated: number; residents: number; assessments: Record<string, number> };
     expect(a.residents).toBeGreaterThan(900);
     expect(a.tasksCreated).toBeGreaterThan(0);
     expect(a.assessments['bp-uncontrolled-lr']).toBeGreaterThan(0);
-    const second = run('assess', '--as-of', '2025-12-31');
+    const second = await run('assess', '--as-of', '2025-12-31');
     expect(second.status, second.stderr).toBe(0);
     const b = JSON.parse(second.stdout) as { tasksCreated: number; tasksSkippedOpen: number; model: string };
     expect(b.tasksCreated).toBe(0);
@@ -113,7 +112,7 @@ describe('scheduled run (HB_RISK_RUN_AT)', () => {
       if (!closed) await database.close();
       closed = true;
       // The CLI on the same date finds the job's work done: the same RiskAssessments, no new Task.
-      const again = run('assess', '--as-of', runDate);
+      const again = await run('assess', '--as-of', runDate);
       expect(again.status, again.stderr).toBe(0);
       const summary = JSON.parse(again.stdout) as { tasksCreated: number; tasksSkippedOpen: number; assessments: Record<string, number> };
       expect(Object.values(summary.assessments).reduce((a, b) => a + b, 0)).toBe(assessments);
