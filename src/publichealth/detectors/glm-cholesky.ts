@@ -14,27 +14,30 @@
 
 /** Rows of X as lists of (column, value) of their non-zero entries (compressed sparse rows). */
 export interface SparseRows {
-  readonly start: number[];
-  readonly col: number[];
-  readonly val: number[];
+  readonly start: Int32Array;
+  readonly col: Int32Array;
+  readonly val: Float64Array;
 }
 
-/** Compressed rows of the n × p matrix x (zeros dropped; columns ascending within a row). */
+/** Compressed rows of the n × p matrix x (zeros dropped; columns ascending within a row), in typed arrays sized by a first counting pass. */
 export function sparseRows(x: readonly (readonly number[])[], p: number): SparseRows {
   const n = x.length;
-  const start: number[] = [];
-  const col: number[] = [];
-  const val: number[] = [];
+  let nnz = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) if (x[i][j] !== 0) nnz++;
+  const start = new Int32Array(n + 1);
+  const col = new Int32Array(nnz);
+  const val = new Float64Array(nnz);
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    start.push(col.length);
+    start[i] = k;
     const row = x[i];
     for (let j = 0; j < p; j++)
       if (row[j] !== 0) {
-        col.push(j);
-        val.push(row[j]);
+        col[k] = j;
+        val[k++] = row[j];
       }
   }
-  start.push(col.length);
+  start[n] = k;
   return { start, col, val };
 }
 
@@ -141,7 +144,7 @@ export class CholeskyWls {
   }
 
   /** β for rows `good` with weights w and working responses z (indexed like `good`); null if ill-conditioned. */
-  solve(good: readonly number[], w: readonly number[], z: readonly number[]): number[] | null {
+  solve(good: ArrayLike<number>, w: ArrayLike<number>, z: ArrayLike<number>): number[] | null {
     this.normalEquations(good, w, z);
     if (!this.chol.factor(this.tol)) return null;
     const beta = new Float64Array(this.p);
@@ -149,7 +152,7 @@ export class CholeskyWls {
     return Array.from(beta);
   }
 
-  private normalEquations(good: readonly number[], w: readonly number[], z: readonly number[]): void {
+  private normalEquations(good: ArrayLike<number>, w: ArrayLike<number>, z: ArrayLike<number>): void {
     const { rhs, p } = this;
     const { a } = this.chol;
     const { start, col, val } = this.x;

@@ -64,7 +64,7 @@ const LOG_DBL_EPSILON = Math.log(DBL_EPSILON);
 const CHOLESKY_PIVOT_TOLERANCE = 1e-10;
 
 /** Poisson deviance 2 Σ wᵢ [yᵢ log(yᵢ/μᵢ) − (yᵢ − μᵢ)] (McCullagh & Nelder 1989, Table 2.1). */
-export function poissonDeviance(y: readonly number[], mu: readonly number[], weights?: readonly number[]): number {
+export function poissonDeviance(y: ArrayLike<number>, mu: ArrayLike<number>, weights?: ArrayLike<number>): number {
   let dev = 0;
   for (let i = 0; i < y.length; i++) {
     const w = weights ? weights[i] : 1;
@@ -77,7 +77,7 @@ export function poissonDeviance(y: readonly number[], mu: readonly number[], wei
 /** Weighted least squares for one IRLS step; `rank`, `aliased` and `covUnscaled` refer to the last solve. */
 interface WlsSolver {
   /** β (0 where aliased) for rows `good` (w, z indexed like `good`); null: this solver cannot, use another. */
-  solve(good: readonly number[], w: readonly number[], z: readonly number[]): number[] | null;
+  solve(good: ArrayLike<number>, w: ArrayLike<number>, z: ArrayLike<number>): number[] | null;
   readonly rank: number;
   readonly aliased: boolean[];
   /** (X'WX)⁻¹, p × p, zero rows and columns for aliased coefficients. */
@@ -95,7 +95,7 @@ class QrWls implements WlsSolver {
     private readonly p: number,
   ) {}
 
-  solve(good: readonly number[], w: readonly number[], z: readonly number[]): number[] {
+  solve(good: ArrayLike<number>, w: ArrayLike<number>, z: ArrayLike<number>): number[] {
     const { x, p } = this;
     const ng = good.length;
     const cols: number[][] = [];
@@ -151,33 +151,34 @@ function irls(data: GlmData, control: GlmControl, xs: SparseRows, solver: WlsSol
   const n = y.length;
   const prior = data.weights ?? new Array<number>(n).fill(1);
   const offset = data.offset;
-  const good: number[] = [];
-  for (let i = 0; i < n; i++) if (prior[i] > 0) good.push(i);
-  const ng = good.length;
+  let ng = 0;
+  for (let i = 0; i < n; i++) if (prior[i] > 0) ng++;
+  const good = new Int32Array(ng);
+  for (let i = 0, r = 0; i < n; i++) if (prior[i] > 0) good[r++] = i;
   const { start, col, val } = xs;
 
   // R's poisson()$initialize: μ = y + 0.1; linkinv is max(exp(η), ε).
-  let mu = new Array<number>(n).fill(0);
-  let eta = new Array<number>(n).fill(0);
+  let mu = new Float64Array(n);
+  let eta = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     mu[i] = y[i] + 0.1;
     eta[i] = Math.log(mu[i]);
   }
   // Two buffers each for μ and η, swapped every iteration (the fit allocates nothing per iteration
   // but β): the weights of the last iteration are the μ it started from.
-  let nextMu = new Array<number>(n).fill(0);
-  let nextEta = new Array<number>(n).fill(0);
+  let nextMu = new Float64Array(n);
+  let nextEta = new Float64Array(n);
   // y log y once per fit: the deviance of each iteration then needs no logarithm, as log μ = η
   // wherever μ = exp(η) is not clamped at ε (same value to rounding as poissonDeviance).
-  const ylogy = new Array<number>(n).fill(0);
+  const ylogy = new Float64Array(n);
   for (let i = 0; i < n; i++) ylogy[i] = y[i] > 0 ? y[i] * Math.log(y[i]) : 0;
   let devOld = poissonDeviance(y, mu, prior);
   let beta: number[] | undefined;
   let weightMu = mu;
   let converged = false;
   let iter = 0;
-  const w = new Array<number>(ng).fill(0);
-  const z = new Array<number>(ng).fill(0);
+  const w = new Float64Array(ng);
+  const z = new Float64Array(ng);
   for (iter = 1; iter <= maxit; iter++) {
     weightMu = mu;
     // Working response z = η − offset + (y − μ)/μ and weight w = prior·μ (log link, V(μ) = μ).
@@ -223,7 +224,8 @@ function irls(data: GlmData, control: GlmControl, xs: SparseRows, solver: WlsSol
   const leverages = (): number[] => {
     if (hatCache) return hatCache;
     const hat = new Array<number>(n).fill(0);
-    for (const i of good) {
+    for (let r = 0; r < ng; r++) {
+      const i = good[r];
       // hᵢᵢ = wᵢ xᵢ'(X'WX)⁻¹xᵢ over the non-zero entries of xᵢ.
       let h = 0;
       for (let a = start[i]; a < start[i + 1]; a++) {
@@ -236,13 +238,27 @@ function irls(data: GlmData, control: GlmControl, xs: SparseRows, solver: WlsSol
     }
     return (hatCache = hat);
   };
+  // The per-observation arrays are made on first use too (glrnb reads only the coefficients).
+  const fitted = lazy(() => toArray(mu));
+  const linearPredictor = lazy(() => toArray(eta));
+  const workingWeights = lazy(() => {
+    const ww = new Array<number>(n);
+    for (let i = 0; i < n; i++) ww[i] = prior[i] > 0 ? prior[i] * finalMu[i] : 0;
+    return ww;
+  });
   return {
     coefficients,
     aliased,
-    fitted: mu,
-    linearPredictor: eta,
+    get fitted() {
+      return fitted();
+    },
+    get linearPredictor() {
+      return linearPredictor();
+    },
     covUnscaled,
-    workingWeights: y.map((_, i) => (prior[i] > 0 ? prior[i] * weightMu[i] : 0)),
+    get workingWeights() {
+      return workingWeights();
+    },
     get hat() {
       return leverages();
     },
@@ -252,6 +268,19 @@ function irls(data: GlmData, control: GlmControl, xs: SparseRows, solver: WlsSol
     iterations: Math.min(iter, maxit),
     converged,
   };
+}
+
+/** A plain array copy of a typed array (Array.from iterates, allocating a result object per element). */
+function toArray(a: Float64Array): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
+
+/** The value of `make`, computed on the first call and kept. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 /**
