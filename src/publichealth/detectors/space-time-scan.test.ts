@@ -64,6 +64,41 @@ describe('spaceTimePermutationScan', () => {
     expect(ps.filter((p) => p > 0.5).length).toBeGreaterThanOrEqual(10);
   });
 
+  it('gives the p-value of a permutation of every case day (reference: shuffled data scored by the scan itself)', () => {
+    // The replications draw only the cases of the last maxDays days; the null distribution must be the
+    // one of Kulldorff et al. 2005: every case keeps its area, the case days are permuted.
+    const counts = nullCounts(21, 30, 1);
+    for (const day of [28, 29]) for (const area of [9, 10]) counts[day][area] += 2;
+    const observed = spaceTimePermutationScan(grid, counts, { replications: 999, seed: 5 })[0];
+    const days: number[] = [];
+    const areas: number[] = [];
+    counts.forEach((row, d) => row.forEach((v, a) => {
+      for (let k = 0; k < v; k++) {
+        days.push(d);
+        areas.push(a);
+      }
+    }));
+    const random = mulberry32(77);
+    const R = 400;
+    let exceed = 0;
+    for (let r = 0; r < R; r++) {
+      for (let i = days.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [days[i], days[j]] = [days[j], days[i]];
+      }
+      const shuffled = counts.map((row) => row.map(() => 0));
+      days.forEach((d, i) => shuffled[d][areas[i]]++);
+      const top = spaceTimePermutationScan(grid, shuffled, { replications: 0 })[0];
+      if ((top?.llr ?? 0) >= observed.llr) exceed++;
+    }
+    const reference = (1 + exceed) / (1 + R);
+    expect(observed.pValue).toBeGreaterThan(0.01); // a p-value that Monte Carlo error can be judged on
+    expect(observed.pValue).toBeLessThan(0.99);
+    // Two independent Monte Carlo estimates of one p: difference within 4 standard errors.
+    const se = Math.sqrt(reference * (1 - reference) * (1 / R + 1 / 999));
+    expect(Math.abs(observed.pValue - reference)).toBeLessThan(4 * se + 0.005);
+  });
+
   it('validates its input', () => {
     expect(() => spaceTimePermutationScan(grid, [[1, 2]])).toThrow(/16 area counts/);
     expect(spaceTimePermutationScan(grid, [grid.map(() => 0)])).toEqual([]);

@@ -216,18 +216,19 @@ export function spaceTimePermutationScan(
     candidates.push({ llr, center, size, days, c, mu });
   });
 
-  // Monte Carlo: permute the days of the cases (Kulldorff et al. 2005, "Inference"). Each case keeps
-  // its days back from the last day; a Fisher–Yates step i fixes position i for good, so the case there
-  // is counted right away (the same permutations as shuffling first and counting after).
+  // Monte Carlo: permute the days of the cases (Kulldorff et al. 2005, "Inference"). Only the cases of
+  // the last D days enter a cylinder, so a replication draws which cases take those K day slots: a
+  // uniformly random ordered K-subset of the cases, the last K steps of a Fisher–Yates shuffle of the
+  // case areas (Knuth, TAOCP vol. 2, §3.4.2, Algorithm P). The counts of the last D days have the same
+  // distribution as under a permutation of every case's day, at K instead of C random draws (K ≈ C·D/T).
   const caseArea = new Int32Array(total);
-  const caseBack = new Int32Array(total);
+  const slotBack: number[] = [];
   let n = 0;
   counts.forEach((row, day) => row.forEach((v, a) => {
-    for (let k = 0; k < v; k++) {
-      caseArea[n] = a;
-      caseBack[n++] = T - 1 - day;
-    }
+    for (let k = 0; k < v; k++) caseArea[n++] = a;
+    if (T - 1 - day < D) for (let k = 0; k < v; k++) slotBack.push(T - 1 - day);
   }));
+  const K = slotBack.length;
   const random = mulberry32(seed);
   const maxima = new Float64Array(replications);
   const flat = flattenCircles(circ, areaTotals);
@@ -235,14 +236,14 @@ export function spaceTimePermutationScan(
   const cum = new Float64Array(A);
   for (let r = 0; r < replications; r++) {
     simRecent.fill(0);
-    for (let i = total - 1; i > 0; i--) {
+    for (let k = 0; k < K; k++) {
+      const i = total - 1 - k;
       const j = Math.floor(random() * (i + 1));
-      const back = caseBack[j];
-      caseBack[j] = caseBack[i];
-      caseBack[i] = back;
-      if (back < D) simRecent[back * A + caseArea[i]]++;
+      const area = caseArea[j];
+      caseArea[j] = caseArea[i];
+      caseArea[i] = area;
+      simRecent[slotBack[k] * A + area]++;
     }
-    if (caseBack[0] < D) simRecent[caseBack[0] * A + caseArea[0]]++;
     maxima[r] = maxCylinderLlr(simRecent, flat, dayTotals, total, cum);
   }
 
