@@ -5,6 +5,7 @@
  * and a Patient with nothing but a name and sex is still compared within the name block.
  */
 import type { Patient } from '@medplum/fhirtypes';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFhirDefinitions, RESIDENT_ID_SYSTEM, type FhirStore } from '../src/foundation/fhir/index.js';
 import { cappedBlockingKeys, createMpiProjector, generateResidentId, safeRecord } from '../src/foundation/mpi/index.js';
@@ -64,5 +65,30 @@ describe('real-time block caps', () => {
     const other = await store.create(system, wangWei(41));
     const l2 = await repo.linksOf(database.db, [other.version.id, ...stored]);
     expect(stored.map((id) => l2.get(id)?.personId)).not.toContain(l2.get(other.version.id)?.personId);
+  });
+});
+
+describe('candidate query plan', () => {
+  it('reads each block from the (key, patient_id) index even when the statistics are from a much smaller register', async () => {
+    // Statistics taken while the register was small (few distinct keys), then 60,000 block rows more:
+    // with those statistics the planner once chose a scan of the whole table per key.
+    await sql`INSERT INTO mpi_block_key (key, patient_id) SELECT (g % 16) + 2000000, 'bulk-s' || g FROM generate_series(1, 800) g`.execute(database.db);
+    await sql`ANALYZE mpi_block_key`.execute(database.db);
+    await sql`INSERT INTO mpi_block_key (key, patient_id) SELECT (g % 20000) + 1000000, 'bulk-' || g FROM generate_series(1, 60000) g`.execute(database.db);
+    const keys = Array.from({ length: 2000 }, (_, i) => ({ key: String(1_000_000 + i * 7), cap: 100 }));
+    const q = repo.cappedPoolQuery(keys).compile(database.db);
+    const plan = await database.db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${q.sql}`, [...q.parameters]));
+    const nodes: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string }[] = [];
+    const walk = (n: { Plans?: unknown[] } & (typeof nodes)[number]) => {
+      nodes.push(n);
+      for (const c of n.Plans ?? []) walk(c as never);
+    };
+    const raw = plan.rows[0]['QUERY PLAN'];
+    walk((typeof raw === 'string' ? JSON.parse(raw) : raw)[0].Plan);
+    const onBlocks = nodes.filter((n) => n['Relation Name'] === 'mpi_block_key');
+    expect(onBlocks.length).toBeGreaterThan(0);
+    expect(onBlocks.map((n) => n['Node Type'])).not.toContain('Seq Scan');
+    expect(onBlocks.every((n) => n['Index Name'] === 'mpi_block_key_key')).toBe(true);
+    await sql`DELETE FROM mpi_block_key WHERE patient_id LIKE 'bulk-%'`.execute(database.db);
   });
 });
