@@ -10,9 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { inject } from 'vitest';
-import { openDatabase } from '../../src/foundation/db/index.js';
 import { buildApp, type App } from '../../src/server/index.js';
-import type { TestDatabase } from '../helpers/database.js';
+import { pgliteDatabase, type TestDatabase } from '../helpers/database.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SCREENSHOTS = `${ROOT}docs/screenshots`;
@@ -59,8 +58,7 @@ export async function buildWeb(): Promise<void> {
  */
 export async function startServer(): Promise<E2eServer> {
   const district = inject('e2eDistrict');
-  const opened = await openDatabase({ kind: 'pglite', dataDir: null, loadDataDir: new Blob([readFileSync(district.file)]) });
-  const database: TestDatabase = { ...opened, drop: () => opened.close() };
+  const database = await pgliteDatabase(new Blob([readFileSync(district.file)]));
   const app = await buildApp({ db: database.db, logLevel: 'silent' });
   const url = await app.app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -28,14 +28,19 @@ function pgliteTemplate(): Blob | undefined {
   return templateBlob;
 }
 
+/**
+ * An in-memory PGlite, migrated; started from a data-directory tarball when given (the run's migrated
+ * template, or the e2e district seeded once by test/e2e/global-setup.ts).
+ */
+export async function pgliteDatabase(tarball?: Blob): Promise<TestDatabase> {
+  const opened = await openDatabase({ kind: 'pglite', dataDir: null, ...(tarball ? { loadDataDir: tarball } : {}) });
+  await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
+  return { ...opened, drop: () => opened.close() };
+}
+
 /** Opens and migrates a fresh, empty database (on PGlite from the run's migrated template, when there is one). */
 export async function freshDatabase(): Promise<TestDatabase> {
-  if (!TEST_DATABASE_URL) {
-    const template = pgliteTemplate();
-    const opened = await openDatabase({ kind: 'pglite', dataDir: null, ...(template ? { loadDataDir: template } : {}) });
-    await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
-    return { ...opened, drop: () => opened.close() };
-  }
+  if (!TEST_DATABASE_URL) return pgliteDatabase(pgliteTemplate());
   const name = `hb_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migrateToLatest, openDatabase } from '../../src/foundation/db/index.js';
+import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/foundation/db/index.js';
 import { DOMAIN_MIGRATIONS } from '../../src/server/modules.js';
 
 declare module 'vitest' {
@@ -23,14 +23,28 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('pgliteTemplate', '');
     return () => {};
   }
-  const dir = mkdtempSync(join(tmpdir(), 'hb-pglite-template-'));
-  const opened = await openDatabase({ kind: 'pglite', dataDir: null });
-  await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
-  if (!opened.dumpDataDir) throw new Error('PGlite database without dumpDataDir');
-  const tarball = await opened.dumpDataDir();
-  await opened.close();
-  const file = join(dir, 'template.tar');
-  writeFileSync(file, new Uint8Array(await tarball.arrayBuffer()));
+  const { file, remove } = await dumpPglite('hb-pglite-template-');
   project.provide('pgliteTemplate', file);
-  return () => rmSync(dir, { recursive: true, force: true });
+  return remove;
+}
+
+/**
+ * Migrates an in-memory PGlite, lets `fill` add data to it, and writes its data directory as a
+ * tarball in a new temporary directory (prefix `prefix`). Returns the file and a function that
+ * removes the directory.
+ */
+export async function dumpPglite(prefix: string, fill?: (db: OpenDatabase['db']) => Promise<void>): Promise<{ file: string; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const opened = await openDatabase({ kind: 'pglite', dataDir: null });
+  try {
+    await migrateToLatest(opened.db, DOMAIN_MIGRATIONS);
+    await fill?.(opened.db);
+    if (!opened.dumpDataDir) throw new Error('PGlite database without dumpDataDir');
+    const tarball = await opened.dumpDataDir();
+    const file = join(dir, 'data.tar');
+    writeFileSync(file, new Uint8Array(await tarball.arrayBuffer()));
+    return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  } finally {
+    await opened.close();
+  }
 }
