@@ -1,0 +1,352 @@
+/**
+ * The IRLS of the Farrington baseline fits (farrington-fit.ts) over a design that is never built:
+ * an intercept, an optional linear trend in the time index and an optional one-hot seasonal factor
+ * (treatment contrasts, level 0 the reference), so each row is its time index and its level.
+ * The arithmetic is that of fitPoissonGlm in glm.ts with the Cholesky solver of glm-cholesky.ts,
+ * operation for operation and in the same order (McCullagh & Nelder 1989, §2.5; R's glm.fit start,
+ * deviance criterion and linkinv floor), so the results are the same to the last bit; only the
+ * buffers are allocated once and η, μ are computed per level in the models without trend.
+ */
+import { DenseCholesky } from './glm-cholesky.js';
+/** Same constants as glm.ts (R's glm.control defaults and linkinv floor). */
+const EPSILON = 1e-8;
+const MAXIT = 25;
+const DBL_EPSILON = 2.220446049250313e-16;
+const LOG_DBL_EPSILON = Math.log(DBL_EPSILON);
+const CHOLESKY_PIVOT_TOLERANCE = 1e-10;
+
+/** Buffers and IRLS of the baseline fits; {@link BaselineFitter} fills the rows and reads the fit. */
+export abstract class BaselineIrls {
+  /** Rows of the current baseline. */
+  n = 0;
+  /** 0-based factor level of each row (0 without a factor). */
+  readonly level: Int32Array;
+  protected readonly levels: number;
+  // Per row of the current baseline: y, its time index (the trend covariate), log(y + 0.1), y log y,
+  // the deviance term and the working response at the start μ = y + 0.1.
+  protected readonly y: Float64Array;
+  protected readonly time: Float64Array;
+  protected readonly eta0: Float64Array;
+  protected readonly ylogy: Float64Array;
+  protected readonly dev0: Float64Array;
+  protected readonly z0: Float64Array;
+  // η and μ of each factor level, for the models without trend (all rows of a level share them).
+  private readonly levelEta: Float64Array;
+  private readonly levelMu: Float64Array;
+  // Per factor column of the current pass: Σw, Σw·t, Σw·z.
+  private readonly levW: Float64Array;
+  private readonly levWT: Float64Array;
+  private readonly levWZ: Float64Array;
+  /** Column of each row's factor level in the current model, −1 for level 0. */
+  protected readonly col: Int32Array;
+  /** Prior weights of the fit (1, or the reweighting's ωᵢ). */
+  protected readonly prior: Float64Array;
+  private readonly good: Int32Array;
+  private ng = 0;
+  /** μ̂ and η̂ of the last fit; nextMu holds the μ its last iteration's weights came from. */
+  protected mu: Float64Array;
+  protected eta: Float64Array;
+  protected nextMu: Float64Array;
+  protected nextEta: Float64Array;
+  private readonly cholesky: DenseCholesky[];
+  private readonly rhs: Float64Array;
+  /** β̂ and (X'WX)⁻¹ (p × p) of the last fit. */
+  protected readonly beta: Float64Array;
+  protected readonly cov: Float64Array;
+  /** Columns of the current fit: intercept, trend (if any), levels 1…L−1. */
+  protected p = 0;
+  private trendCol = false;
+  protected dfResidual = 0;
+
+  constructor(capacity: number, levels: number) {
+    this.levels = levels;
+    const pMax = 1 + 1 + (levels - 1);
+    this.y = new Float64Array(capacity);
+    this.time = new Float64Array(capacity);
+    this.eta0 = new Float64Array(capacity);
+    this.ylogy = new Float64Array(capacity);
+    this.dev0 = new Float64Array(capacity);
+    this.z0 = new Float64Array(capacity);
+    this.levelEta = new Float64Array(levels);
+    this.levelMu = new Float64Array(levels);
+    this.level = new Int32Array(capacity);
+    this.col = new Int32Array(capacity);
+    this.levW = new Float64Array(pMax);
+    this.levWT = new Float64Array(pMax);
+    this.levWZ = new Float64Array(pMax);
+    this.prior = new Float64Array(capacity);
+    this.good = new Int32Array(capacity);
+    this.mu = new Float64Array(capacity);
+    this.eta = new Float64Array(capacity);
+    this.nextMu = new Float64Array(capacity);
+    this.nextEta = new Float64Array(capacity);
+    // One factorisation workspace per column count (with and without trend).
+    this.cholesky = [new DenseCholesky(pMax - 1), new DenseCholesky(pMax)];
+    this.rhs = new Float64Array(pMax);
+    this.beta = new Float64Array(pMax);
+    this.cov = new Float64Array(pMax * pMax);
+  }
+
+  protected setColumns(trend: boolean): void {
+    this.trendCol = trend;
+    this.p = (trend ? 2 : 1) + this.levels - 1;
+    for (let i = 0; i < this.n; i++) this.col[i] = this.level[i] > 0 ? this.levelCol(this.level[i]) : -1;
+  }
+
+  // Column of level l ≥ 1 of the one-hot factor.
+  private levelCol(l: number): number {
+    return (this.trendCol ? 1 : 0) + l;
+  }
+
+  /**
+   * The IRLS of glm.ts (irls with CholeskyWls) with prior weights `prior`: μ = y + 0.1 at the start,
+   * R's deviance criterion; false where the factorisation refuses. Leaves β̂ in `beta`, (X'WX)⁻¹ in
+   * `cov`, μ̂ in `mu`, η̂ in `eta`, and the μ of the last iteration's weights in `nextMu`.
+   */
+  protected irls(): boolean {
+    const { n, y, prior, good, time, col, beta, rhs, eta0, dev0, z0, levelEta, levelMu } = this;
+    const p = this.p;
+    const trend = this.trendCol;
+    const chol = this.cholesky[trend ? 1 : 0];
+    const a = chol.a;
+    let ng = 0;
+    for (let i = 0; i < n; i++) if (prior[i] > 0) good[ng++] = i;
+    this.ng = ng;
+    let mu = this.mu;
+    let eta = this.eta;
+    let nextMu = this.nextMu;
+    let nextEta = this.nextEta;
+    let devOld = 0;
+    for (let i = 0; i < n; i++) {
+      mu[i] = y[i] + 0.1;
+      eta[i] = eta0[i];
+      // poissonDeviance of glm.ts at the start.
+      const wi = prior[i];
+      if (wi === 0) continue;
+      devOld += 2 * wi * dev0[i];
+    }
+    // Normal equations of the first step: w = prior·μ, z = η + (y − μ)/μ (log link, V(μ) = μ).
+    a.fill(0);
+    rhs.fill(0, 0, p);
+    for (let r = 0; r < ng; r++) {
+      const i = good[r];
+      addRow(a, rhs, p, trend ? time[i] : 0, col[i], prior[i] * mu[i], z0[i]);
+    }
+    for (let iter = 1; iter <= MAXIT; iter++) {
+      if (!chol.factor(CHOLESKY_PIVOT_TOLERANCE)) return false;
+      chol.solve(rhs, beta);
+      // Without trend η and μ depend on the level only, and are computed once per level.
+      if (!trend)
+        for (let l = 0; l < this.levels; l++) {
+          let e = 0;
+          e += beta[0];
+          if (l > 0) e += beta[l];
+          levelEta[l] = e;
+          levelMu[l] = Math.max(Math.exp(e), DBL_EPSILON);
+        }
+      const dev = trend ? this.passTrend(nextEta, nextMu) : this.passLevels(nextEta, nextMu);
+      this.storeNormalEquations(a);
+      const swapEta = eta;
+      eta = nextEta;
+      nextEta = swapEta;
+      const swapMu = mu;
+      mu = nextMu;
+      nextMu = swapMu;
+      const done = Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON;
+      devOld = dev;
+      if (done) break;
+    }
+    this.mu = mu;
+    this.eta = eta;
+    this.nextMu = nextMu;
+    this.nextEta = nextEta;
+    // The factorisation of the last step is still in place (the normal equations were rebuilt in `a` only).
+    chol.inverse(this.cov);
+    this.dfResidual = ng - p;
+    return true;
+  }
+
+  // Sums of one pass for the next step's normal equations: intercept and trend entries (the
+  // per-level ones are in levW, levWT, levWZ).
+  private a00 = 0;
+  private a01 = 0;
+  private a11 = 0;
+  private r0 = 0;
+  private r1 = 0;
+
+  /**
+   * One IRLS pass of the model with trend: η = xᵢ'β over the non-zero entries of xᵢ in column order
+   * and μ = max(e^η, ε) (as glm.ts), the deviance, and the normal equations of the next step with
+   * w = prior·μ and z = η + (y − μ)/μ (products as glm-cholesky.ts forms them), each summed over i in
+   * the same order as the general path. Returns the deviance.
+   */
+  private passTrend(nextEta: Float64Array, nextMu: Float64Array): number {
+    const { n, y, prior, ylogy, time, col, beta, levW, levWT, levWZ } = this;
+    let dev = 0;
+    let a00 = 0;
+    let a01 = 0;
+    let a11 = 0;
+    let r0 = 0;
+    let r1 = 0;
+    levW.fill(0);
+    levWT.fill(0);
+    levWZ.fill(0);
+    const b0 = beta[0];
+    const b1 = beta[1];
+    for (let i = 0; i < n; i++) {
+      const c = col[i];
+      const t = time[i];
+      let e = 0;
+      e += b0;
+      if (t !== 0) e += t * b1;
+      if (c > 0) e += beta[c];
+      const m = Math.max(Math.exp(e), DBL_EPSILON);
+      nextEta[i] = e;
+      nextMu[i] = m;
+      const pi = prior[i];
+      if (pi === 0) continue;
+      // Poisson deviance (McCullagh & Nelder 1989, Table 2.1), log μ = η unless μ is clamped at ε.
+      const logMu = m === DBL_EPSILON ? LOG_DBL_EPSILON : e;
+      const yi = y[i];
+      dev += 2 * pi * (yi > 0 ? ylogy[i] - yi * logMu : 0) - 2 * pi * (yi - m);
+      if (!(pi > 0)) continue;
+      const w = pi * m;
+      const z = e + (yi - m) / m;
+      r0 += w * z;
+      a00 += w;
+      if (t !== 0) {
+        a01 += w * t;
+        const va = t * w;
+        r1 += va * z;
+        a11 += va * t;
+        if (c > 0) levWT[c] += va;
+      }
+      if (c > 0) {
+        levW[c] += w;
+        levWZ[c] += w * z;
+      }
+    }
+    this.a00 = a00;
+    this.a01 = a01;
+    this.a11 = a11;
+    this.r0 = r0;
+    this.r1 = r1;
+    return dev;
+  }
+
+  /** {@link passTrend} for the model without trend, whose η and μ depend on the level only (levelEta, levelMu). */
+  private passLevels(nextEta: Float64Array, nextMu: Float64Array): number {
+    const { n, y, prior, ylogy, col, levelEta, levelMu, levW, levWZ } = this;
+    let dev = 0;
+    let a00 = 0;
+    let r0 = 0;
+    levW.fill(0);
+    levWZ.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = col[i];
+      const e = levelEta[c > 0 ? c : 0];
+      const m = levelMu[c > 0 ? c : 0];
+      nextEta[i] = e;
+      nextMu[i] = m;
+      const pi = prior[i];
+      if (pi === 0) continue;
+      const logMu = m === DBL_EPSILON ? LOG_DBL_EPSILON : e;
+      const yi = y[i];
+      dev += 2 * pi * (yi > 0 ? ylogy[i] - yi * logMu : 0) - 2 * pi * (yi - m);
+      if (!(pi > 0)) continue;
+      const w = pi * m;
+      const z = e + (yi - m) / m;
+      r0 += w * z;
+      a00 += w;
+      if (c > 0) {
+        levW[c] += w;
+        levWZ[c] += w * z;
+      }
+    }
+    this.a00 = a00;
+    this.r0 = r0;
+    return dev;
+  }
+
+  /**
+   * Writes X'WX (upper triangle) and X'Wz from the sums of one pass: intercept and trend entries, and
+   * per factor column c its Σw (both a[0, c] and a[c, c]), Σw·t and Σw·z (zero entries stay zero).
+   */
+  private storeNormalEquations(a: Float64Array): void {
+    const { p, rhs, levW, levWT, levWZ } = this;
+    a.fill(0);
+    rhs.fill(0, 0, p);
+    a[0] = this.a00;
+    rhs[0] = this.r0;
+    if (this.trendCol) {
+      a[1] = this.a01;
+      a[p + 1] = this.a11;
+      rhs[1] = this.r1;
+    }
+    for (let c = this.trendCol ? 2 : 1; c < p; c++) {
+      a[c] = levW[c];
+      a[c * p + c] = levW[c];
+      if (this.trendCol) a[p + c] = levWT[c];
+      rhs[c] = levWZ[c];
+    }
+  }
+
+  /**
+   * Leverage hᵢᵢ = wᵢ xᵢ'(X'WX)⁻¹xᵢ of row i of a fit with all prior weights 1, with the weights of the
+   * last iteration (μ at its start), as glm.ts computes them.
+   */
+  protected leverage(i: number): number {
+    const t = this.trendCol ? this.time[i] : 0;
+    const c = this.col[i];
+    // Over the non-zero entries of the row in column order: (0, 1), (1, t), (c, 1).
+    let h = 0;
+    h += this.rowCov(0, t, c);
+    if (t !== 0) h += t * this.rowCov(1, t, c);
+    if (c > 0) h += this.rowCov(c, t, c);
+    return this.prior[i] * this.nextMu[i] * h;
+  }
+
+  // Σ_b cov[ca][b]·x_b over the non-zero entries of the row (1 at 0, t at 1 when t ≠ 0, 1 at c when c > 0).
+  private rowCov(ca: number, t: number, c: number): number {
+    const { cov, p } = this;
+    let s = 0;
+    s += cov[ca * p];
+    if (t !== 0) s += cov[ca * p + 1] * t;
+    if (c > 0) s += cov[ca * p + c];
+    return s;
+  }
+
+  // pearsonDispersion of glm.ts: Σ (working weight)(yᵢ − μ̂ᵢ)²/μ̂ᵢ² / (n − p).
+  protected pearsonDispersion(): number {
+    const { n, prior, nextMu, mu, y } = this;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const ww = prior[i] > 0 ? prior[i] * nextMu[i] : 0;
+      if (ww > 0) s += (ww * (y[i] - mu[i]) ** 2) / (mu[i] * mu[i]);
+    }
+    return s / this.dfResidual;
+  }
+}
+
+/**
+ * Adds row xᵢ = (1, t, e_c) with weight w and working response z to X'WX (upper triangle of `a`,
+ * p × p) and X'Wz, over its non-zero entries (t = 0: no trend entry; c ≤ 0: no factor entry), with
+ * the products in glm-cholesky.ts's order.
+ */
+function addRow(a: Float64Array, rhs: Float64Array, p: number, t: number, c: number, w: number, z: number): void {
+  // Intercept (value 1): va = w.
+  rhs[0] += w * z;
+  a[0] += w;
+  if (t !== 0) a[1] += w * t;
+  if (c > 0) a[c] += w;
+  if (t !== 0) {
+    const va = t * w;
+    rhs[1] += va * z;
+    a[p + 1] += va * t;
+    if (c > 0) a[p + c] += va;
+  }
+  if (c > 0) {
+    rhs[c] += w * z;
+    a[c * p + c] += w;
+  }
+}
