@@ -8,9 +8,9 @@ import type { Patient } from '@medplum/fhirtypes';
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFhirDefinitions, RESIDENT_ID_SYSTEM, type FhirStore } from '../src/foundation/fhir/index.js';
-import { cappedBlockingKeys, createMpiProjector, generateResidentId, safeRecord } from '../src/foundation/mpi/index.js';
+import { cappedBlockingKeys, generateResidentId, safeRecord } from '../src/foundation/mpi/index.js';
 import * as repo from '../src/foundation/mpi/mpi.repository.js';
-import { createStore, DOMAIN_PROJECTORS } from '../src/server/index.js';
+import { createStore, loadConfig } from '../src/server/index.js';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 
 const CAP = 5;
@@ -32,7 +32,8 @@ const wangWei = (i: number, extra: Partial<Patient> = {}): Patient => ({
 beforeAll(async () => {
   loadFhirDefinitions();
   database = await freshDatabase();
-  store = createStore(database.db, { projectors: [createMpiProjector({ broadBlockSize: CAP }), ...DOMAIN_PROJECTORS] }).store;
+  // The cap as the server sets it from HB_MPI_BROAD_BLOCK_SIZE (createStore → the MPI projector).
+  store = createStore(database.db, { mpiBroadBlockSize: loadConfig({ HB_MPI_BROAD_BLOCK_SIZE: String(CAP) }).mpiBroadBlockSize }).store;
   for (let i = 0; i < 2 * CAP; i++) stored.push((await store.create(system, wangWei(i))).version.id);
 }, 120_000);
 
@@ -65,6 +66,14 @@ describe('real-time block caps', () => {
     const other = await store.create(system, wangWei(41));
     const l2 = await repo.linksOf(database.db, [other.version.id, ...stored]);
     expect(stored.map((id) => l2.get(id)?.personId)).not.toContain(l2.get(other.version.id)?.personId);
+  });
+});
+
+describe('HB_MPI_BROAD_BLOCK_SIZE', () => {
+  it('defaults to 100 and names the field when it is not a whole number in 1..1000', () => {
+    expect(loadConfig({}).mpiBroadBlockSize).toBe(100);
+    expect(loadConfig({ HB_MPI_BROAD_BLOCK_SIZE: '50' }).mpiBroadBlockSize).toBe(50);
+    for (const bad of ['0', '1001', '2.5', 'many']) expect(() => loadConfig({ HB_MPI_BROAD_BLOCK_SIZE: bad }), bad).toThrow(/^invalid configuration: mpiBroadBlockSize: /);
   });
 });
 

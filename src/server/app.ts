@@ -46,6 +46,8 @@ export interface AppOptions {
   chronicRollupAt?: string;
   /** The district's chronic-care follow-up rules (HB_CHRONIC_RULES, loadFollowUpRules); absent = the national standard. */
   chronicRules?: FollowUpRules;
+  /** Real-time MPI cap of broad name blocks (HB_MPI_BROAD_BLOCK_SIZE; default 100). */
+  mpiBroadBlockSize?: number;
   /** Headers, CORS, rate and body limits (HB_CORS_ORIGINS, HB_RATE_LIMIT_*, …); absent = the configuration defaults. */
   security?: Partial<SecurityOptions>;
   /** OpenID Connect login (HB_OIDC_*); absent = off (GET /auth/oidc/login answers 404). */
@@ -90,7 +92,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     bodyLimit: security.bodyLimit,
   });
-  const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors, chronicRules: options.chronicRules });
+  const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors, chronicRules: options.chronicRules, mpiBroadBlockSize: options.mpiBroadBlockSize });
   const access = await AccessService.create({ db: options.db, secret: options.jwtSecret, clock: options.clock, accessTokenSeconds: options.accessTokenSeconds });
   const mpi = new MpiService({ db: options.db, store, clock: options.clock });
   installErrorHandler(app);

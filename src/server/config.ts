@@ -29,6 +29,12 @@ const schema = z.object({
   riskRunAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('02:00'),
   /** Daily refresh of the chronic-care village rollup (today and the last month end, UTC+8) at HH:MM China Standard Time, or "off". */
   chronicRollupAt: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM or off').default('03:00'),
+  /**
+   * Real-time MPI: a broad name block (pinyin + sex, given name + birth year) larger than this is not
+   * read on a Patient write when the record has a narrower key (docs/mpi.md "Measured (real time)"):
+   * lower is faster on a large register, higher compares more common names.
+   */
+  mpiBroadBlockSize: z.coerce.number().int().min(1).max(1000).default(100),
   /** JSON file of the district's chronic-care follow-up rules (docs/chronic-care.md "District rules"); unset = the national standard. */
   chronicRules: z.string().min(1).optional(),
   /** OpenID Connect login (docs/access.md "OpenID Connect"): off while the issuer is unset. https, or http on localhost. */
@@ -85,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     riskRunAt: env.HB_RISK_RUN_AT,
     chronicRollupAt: env.HB_CHRONIC_ROLLUP_AT,
     chronicRules: env.HB_CHRONIC_RULES,
+    mpiBroadBlockSize: env.HB_MPI_BROAD_BLOCK_SIZE,
     oidcIssuer: env.HB_OIDC_ISSUER,
     oidcClientId: env.HB_OIDC_CLIENT_ID,
     oidcClientSecret: env.HB_OIDC_CLIENT_SECRET,

@@ -30,10 +30,13 @@ export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, 
  * The store with the foundation's projectors (the master patient index: real-time matching of every
  * Patient write) and every domain projector: the one way the server, the CLI and seeding open it.
  */
-export function createStore(db: Database, options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[]; chronicRules?: FollowUpRules } = {}): { store: FhirStore; audit: AuditSink } {
+export function createStore(
+  db: Database,
+  options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[]; chronicRules?: FollowUpRules; mpiBroadBlockSize?: number } = {},
+): { store: FhirStore; audit: AuditSink } {
   const audit = options.audit ?? new BufferedAuditWriter(db);
   // A district's own follow-up rules (HB_CHRONIC_RULES) replace the national ones in the chronic-care projector.
   const domain = options.chronicRules ? DOMAIN_PROJECTORS.map((p) => (p === chronicProjector ? createChronicProjector(options.chronicRules) : p)) : DOMAIN_PROJECTORS;
-  const projectors = options.projectors ?? [createMpiProjector({ clock: options.clock }), ...domain];
+  const projectors = options.projectors ?? [createMpiProjector({ clock: options.clock, broadBlockSize: options.mpiBroadBlockSize }), ...domain];
   return { store: new FhirStore({ db, audit, clock: options.clock, projectors }), audit };
 }

@@ -25,7 +25,7 @@ export function registerImport(program: Command): void {
       const total = files.reduce((n, f) => n + statSync(f).size, 0);
       const database = await openConfiguredDatabase(config);
       loadFhirDefinitions();
-      const { store, audit } = createStore(database.db, { chronicRules: config.chronicRules ? loadFollowUpRules(config.chronicRules) : undefined });
+      const { store, audit } = createStore(database.db, { chronicRules: config.chronicRules ? loadFollowUpRules(config.chronicRules) : undefined, mpiBroadBlockSize: config.mpiBroadBlockSize });
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'import |{bar}| {percentage}% | {rate} resources/s | {rejected} rejected', hideCursor: true }) : undefined;
       bar?.start(total, 0, { rate: 0, rejected: 0 });
       let done = 0;
