@@ -220,9 +220,7 @@ function irls(data: GlmData, control: GlmControl, xs: SparseRows, solver: WlsSol
   // Computed on first use: the Farrington fits need them only for the Anscombe residuals before
   // reweighting, not for the reweighted fit.
   const finalMu = weightMu;
-  let hatCache: number[] | undefined;
-  const leverages = (): number[] => {
-    if (hatCache) return hatCache;
+  const leverages = lazy((): number[] => {
     const hat = new Array<number>(n).fill(0);
     for (let r = 0; r < ng; r++) {
       const i = good[r];
@@ -236,8 +234,8 @@ function irls(data: GlmData, control: GlmControl, xs: SparseRows, solver: WlsSol
       }
       hat[i] = prior[i] * finalMu[i] * h;
     }
-    return (hatCache = hat);
-  };
+    return hat;
+  });
   // The per-observation arrays are made on first use too (glrnb reads only the coefficients).
   const fitted = lazy(() => toArray(mu));
   const linearPredictor = lazy(() => toArray(eta));

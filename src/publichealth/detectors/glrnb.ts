@@ -63,7 +63,7 @@ function harmonicDesign(p: number, model: GlrMu0Model, n: number): readonly (rea
   if (!rows || rows.length < n) {
     if (designCache.size >= 16) designCache.clear();
     rows = [];
-    for (let t = 1; t <= Math.max(n, 2 * p); t++) {
+    for (let t = 1; t <= n; t++) {
       const row = [1];
       if (model.trend) row.push(t);
       for (let s = 1; s <= model.S; s++) row.push(Math.cos((2 * s * Math.PI * t) / p), Math.sin((2 * s * Math.PI * t) / p));
