@@ -102,4 +102,35 @@ describe('NDJSON import', () => {
       await other.drop();
     }
   });
+
+  it('refreshes planner statistics at ×4 milestones of the resources written and at the end, not after every 20,000 writes', async () => {
+    const other = await freshDatabase();
+    try {
+      const s = new FhirStore({ db: other.db, audit: new BufferedAuditWriter(other.db) });
+      const files = ndjsonFiles(dir).filter((f) => !f.endsWith('bad.ndjson'));
+      const seen: number[] = [];
+      const analyze = s.analyze.bind(s);
+      s.analyze = async () => {
+        // Resources committed when the ANALYZE starts.
+        seen.push(Number((await other.db.selectFrom('fhir_resource').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
+        await analyze();
+      };
+      let n = 0;
+      async function* first1000() {
+        for await (const line of readNdjson(files)) {
+          if (n++ >= 1000) return;
+          yield line;
+        }
+      }
+      const stats = await importResources(s, ctx, first1000(), { batchSize: 50, analyzeFirstAt: 100 });
+      expect(stats.created).toBe(1000);
+      // 100 and 400 reached while loading (1,600 never), then once at the end.
+      expect(seen).toHaveLength(3);
+      expect(seen[0]).toBeGreaterThanOrEqual(100);
+      expect(seen[1]).toBeGreaterThanOrEqual(400);
+      expect(seen[2]).toBe(1000);
+    } finally {
+      await other.drop();
+    }
+  });
 });

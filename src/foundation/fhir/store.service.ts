@@ -183,8 +183,12 @@ export class FhirStore {
     return shown(ctx, [v])[0];
   }
 
-  /** Runs `work` in one transaction with a write session; everything or nothing is written. */
-  async inTransaction<T>(ctx: RequestContext, work: (session: WriteSession) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction with a write session; everything or nothing is written.
+   * `deferAnalyze`: these writes do not count towards the periodic ANALYZE (the caller, a bulk
+   * load, refreshes statistics on its own schedule).
+   */
+  async inTransaction<T>(ctx: RequestContext, work: (session: WriteSession) => Promise<T>, options: { deferAnalyze?: boolean } = {}): Promise<T> {
     let written = 0;
     const result = await this.db.transaction().execute(async (trx) => {
       const session = new WriteSession(trx, ctx.actor, this.projectors, this.writeGuard(ctx));
@@ -193,7 +197,7 @@ export class FhirStore {
       written = session.writeCount;
       return result;
     });
-    this.noteWrites(written);
+    if (!options.deferAnalyze) this.noteWrites(written);
     return result;
   }
 
@@ -311,9 +315,9 @@ export class FhirStore {
   /**
    * Bulk import of resources that carry their own ids, in one transaction: a new id is created,
    * changed content becomes the next version, identical content is left alone (so re-running an
-   * import adds nothing). Resources must already be validated.
+   * import adds nothing). Resources must already be validated. `deferAnalyze`: see inTransaction.
    */
-  async importBatch(ctx: RequestContext, items: readonly { resource: Resource; location: string }[]): Promise<ImportOutcome[]> {
+  async importBatch(ctx: RequestContext, items: readonly { resource: Resource; location: string }[], options: { deferAnalyze?: boolean } = {}): Promise<ImportOutcome[]> {
     return this.inTransaction(ctx, async (session) => {
       const current = await readCurrentByKeys(session.ex, items.map((i) => ({ type: i.resource.resourceType, id: i.resource.id as string })));
       return items.map(({ resource, location }) => {
@@ -324,7 +328,7 @@ export class FhirStore {
         this.stage(session, resource, resource.id as string, versionId, location);
         return existing && !existing.deleted ? 'updated' : 'created';
       });
-    });
+    }, options);
   }
 
   /** Instance, type or system history, newest first. */
