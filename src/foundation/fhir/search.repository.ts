@@ -48,7 +48,11 @@ function splitPrefix(value: string): { prefix: Prefix; rest: string } {
 function rangeCondition(prefix: Prefix, lowCol: RawBuilder<unknown>, highCol: RawBuilder<unknown>, low: unknown, high: unknown): RawBuilder<unknown> {
   switch (prefix) {
     case 'eq':
-      return sql`(${lowCol} >= ${low} AND ${highCol} <= ${high})`;
+      // The target lies inside [low, high]. `lowCol <= high` follows from it (a stored range has
+      // low ≤ high) and gives the low-column index a closed interval: the planner then estimates
+      // a selective date (birthdate=1931-02) as selective and starts from the index instead of
+      // walking every resource in id order for a LIMIT it expects to fill early.
+      return sql`(${lowCol} >= ${low} AND ${lowCol} <= ${high} AND ${highCol} <= ${high})`;
     case 'ne':
       return sql`NOT (${lowCol} >= ${low} AND ${highCol} <= ${high})`;
     case 'gt':
@@ -186,15 +190,19 @@ function whereClause(q: SqlSearch): RawBuilder<unknown> {
   return sql.join(conds, sql` AND `);
 }
 
-/** One page of matches: ids, owning resident and JSON text, in the requested order. */
-export async function searchPage(ex: Executor, q: SqlSearch): Promise<{ id: string; residentId: string | null; json: string }[]> {
+/** The SQL of one page of matches (searchPage; exported for plan tests). */
+export function searchPageQuery(q: SqlSearch): RawBuilder<{ id: string; residentId: string | null; json: string }> {
   const order = [...q.sort.map((s) => sql`${sortExpression(q.resourceType, s)} ${s.descending ? sql`DESC NULLS LAST` : sql`ASC NULLS LAST`}`), sql`r.id ASC`];
-  const result = await sql<{ id: string; residentId: string | null; json: string }>`
+  return sql<{ id: string; residentId: string | null; json: string }>`
     SELECT r.id, r.resident_id AS "residentId", r.content::text AS json FROM fhir_resource r
     WHERE ${whereClause(q)}
     ORDER BY ${sql.join(order, sql`, `)}
-    LIMIT ${q.count} OFFSET ${q.offset}`.execute(ex);
-  return result.rows;
+    LIMIT ${q.count} OFFSET ${q.offset}`;
+}
+
+/** One page of matches: ids, owning resident and JSON text, in the requested order. */
+export async function searchPage(ex: Executor, q: SqlSearch): Promise<{ id: string; residentId: string | null; json: string }[]> {
+  return (await searchPageQuery(q).execute(ex)).rows;
 }
 
 /** Number of matches. */
