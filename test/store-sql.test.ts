@@ -1,12 +1,14 @@
 /**
- * Search plans at volume (PGlite and PostgreSQL): a selective date search must start from the
- * date index, not walk every resource in id order for the default `ORDER BY id LIMIT`. Measured
- * as rows read (EXPLAIN ANALYZE), which does not depend on the machine's speed.
+ * The store's SQL on PGlite and PostgreSQL: search plans at volume (a selective date search must
+ * start from the date index, not walk every resource in id order for the default `ORDER BY id
+ * LIMIT`; measured as rows read by EXPLAIN ANALYZE, which does not depend on the machine's speed),
+ * and the array literals that carry bulk writes.
  */
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSearch } from '../src/foundation/fhir/search-compile.js';
 import { searchPageQuery } from '../src/foundation/fhir/search.repository.js';
+import { arrayLiteral } from '../src/foundation/fhir/store.repository.js';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 
 let database: TestDatabase;
@@ -63,5 +65,26 @@ describe('search plans', () => {
     const some = await resourceRowsRead({ birthdate: ['1930-01'], gender: ['female'] });
     expect(some.matches).toBe(Math.ceil(N / 180) >= 20 ? 20 : Math.ceil(N / 180));
     expect(some.read).toBeLessThan(N / 10);
+  });
+});
+
+describe('array literals of bulk writes', () => {
+  it('carry quotes, backslashes, braces, commas, NULL, empty strings and CJK text through unchanged', async () => {
+    const values = ['a"b', 'c\\d', '{x,y}', 'NULL', '', ' lead and trail ', '张秀彩', null, 'tab\there', 'line\nbreak', '\\"'];
+    const rows = values.map((v) => [v]);
+    const back = await sql<{ v: string | null }>`SELECT v FROM unnest(${arrayLiteral(rows, 0)}::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n`.execute(database.db);
+    expect(back.rows.map((r) => r.v)).toEqual(values);
+  });
+
+  it('carry numbers, booleans and timestamps as their types', async () => {
+    const rows = [[1.5, true, new Date('2024-02-29T12:34:56.789Z')], [-0.001, false, '2024-01-01T00:00:00.000Z'], [null, null, null]];
+    const back = await sql<{ n: string | null; b: boolean | null; t: string | null }>`
+      SELECT n::text AS n, b, to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS t
+      FROM unnest(${arrayLiteral(rows, 0)}::numeric[], ${arrayLiteral(rows, 1)}::bool[], ${arrayLiteral(rows, 2)}::timestamptz[]) WITH ORDINALITY AS x(n, b, t, k) ORDER BY k`.execute(database.db);
+    expect(back.rows).toEqual([
+      { n: '1.5', b: true, t: '2024-02-29T12:34:56.789' },
+      { n: '-0.001', b: false, t: '2024-01-01T00:00:00.000' },
+      { n: null, b: null, t: null },
+    ]);
   });
 });
