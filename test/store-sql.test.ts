@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSearch } from '../src/foundation/fhir/search-compile.js';
 import { searchPageQuery } from '../src/foundation/fhir/search.repository.js';
 import { arrayLiteral } from '../src/foundation/fhir/store.repository.js';
+import * as migration0009 from '../src/foundation/db/migrations/0009-condition-as-index.js';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 
 let database: TestDatabase;
@@ -85,6 +86,23 @@ describe('array literals of bulk writes', () => {
       { n: '1.5', b: true, t: '2024-02-29T12:34:56.789' },
       { n: '-0.001', b: false, t: '2024-01-01T00:00:00.000' },
       { n: null, b: null, t: null },
+    ]);
+  });
+});
+
+describe('migration 0009', () => {
+  it('drops onset-info / abatement-string rows of non-string onsets and keeps those of string ones', async () => {
+    await sql`INSERT INTO fhir_resource (resource_type, id, version_id, last_updated, content) VALUES
+      ('Condition', 'c-dated', 1, now(), '{"resourceType":"Condition","id":"c-dated","onsetDateTime":"2024-09-01","abatementDateTime":"2024-09-15"}'),
+      ('Condition', 'c-told', 1, now(), '{"resourceType":"Condition","id":"c-told","onsetString":"childhood","abatementString":"in remission"}')`.execute(database.db);
+    await sql`INSERT INTO sp_string (resource_type, resource_id, param, value, exact) VALUES
+      ('Condition', 'c-dated', 'onset-info', '2024-09-01', '2024-09-01'), ('Condition', 'c-dated', 'abatement-string', '2024-09-15', '2024-09-15'),
+      ('Condition', 'c-told', 'onset-info', 'childhood', 'childhood'), ('Condition', 'c-told', 'abatement-string', 'in remission', 'in remission')`.execute(database.db);
+    await migration0009.up(database.db);
+    const left = await sql<{ resource_id: string; param: string }>`SELECT resource_id, param FROM sp_string WHERE resource_type = 'Condition' ORDER BY 1, 2`.execute(database.db);
+    expect(left.rows).toEqual([
+      { resource_id: 'c-told', param: 'abatement-string' },
+      { resource_id: 'c-told', param: 'onset-info' },
     ]);
   });
 });

@@ -11,6 +11,7 @@ import * as m0005 from './migrations/0005-access-oidc.js';
 import * as m0006 from './migrations/0006-access-care-relationship.js';
 import * as m0007 from './migrations/0007-audit-source.js';
 import * as m0008 from './migrations/0008-job-runs.js';
+import * as m0009 from './migrations/0009-condition-as-index.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-fhir-store': m0001,
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-access-care-relationship': m0006,
   '0007-audit-source': m0007,
   '0008-job-runs': m0008,
+  '0009-condition-as-index': m0009,
 };
 
 /** Lets a later module (server composition) append its own numbered migrations. */

@@ -219,7 +219,8 @@ export function compile(atom: Atom): CompiledPath | undefined {
         const predicate = compilePredicate(fn.args[0]);
         return predicate && ((input) => left(input).filter(predicate));
       }
-      // medplum's `as(T)` function returns its input unchanged (unlike the `as` operator).
+      // medplum's `as(T)` function returns its input unchanged (unlike the `as` operator); the
+      // indexer rewrites R4's .as(T) to ofType(T) before it gets here (indexer.ts conformantAs).
       if (fn.name === 'as' && fn.args.length === 1) return left;
       if (fn.name === 'ofType' && fn.args.length === 1 && fn.args[0] instanceof SymbolAtom) {
         const filter = ofType(fn.args[0].name);

@@ -97,6 +97,19 @@ describe('indexResource (compiled FHIRPath) against indexResourceReference (medp
     expect(observation.reference).toContainEqual({ param: 'subject', target_type: 'Patient', target_id: '1', reference: 'Patient/1' });
   });
 
+  it('reads R4\'s .as(T) as a type filter: a dateTime onset is no onset-info string (FHIRPath N1 §6.3.3)', () => {
+    const condition = edgeCases.find((r) => r.resourceType === 'Condition') as Resource;
+    const withAge = indexResource(condition);
+    expect(withAge.string).toContainEqual({ param: 'abatement-string', value: 'in remission', exact: 'in remission' });
+    expect(withAge.quantity.filter((q) => q.param === 'onset-age').map((q) => q.value)).toEqual([40]);
+    const dated = indexResource({ resourceType: 'Condition', subject: { reference: 'Patient/1' }, onsetDateTime: '2024-09-01', abatementDateTime: '2024-09-15' });
+    expect(dated.string.filter((s) => s.param === 'onset-info' || s.param === 'abatement-string')).toEqual([]);
+    expect(dated.date.map((d) => d.param).sort()).toEqual(['abatement-date', 'onset-date']);
+    const told = indexResource({ resourceType: 'Condition', subject: { reference: 'Patient/1' }, onsetString: 'childhood' });
+    expect(told.string).toContainEqual({ param: 'onset-info', value: 'childhood', exact: 'childhood' });
+    expect(told.date.filter((d) => d.param === 'onset-date')).toEqual([]);
+  });
+
   it('does not store parameters whose rows another parameter already has (param-storage.ts)', () => {
     const [patient, observation] = edgeCases.map((r) => indexResource(r));
     // Observation.patient = subject where the target is a Patient; combo-code = code | component.code.

@@ -15,7 +15,7 @@ import {
   convertToSearchableTokens,
   convertToSearchableUris,
   evalFhirPathTyped,
-  getSearchParameterDetails,
+  parseFhirPath,
   toTypedValue,
   type TypedValue,
 } from '@medplum/core';
@@ -43,12 +43,23 @@ export interface IndexRows {
 interface CompiledParam {
   code: string;
   type: IndexedType;
-  expression: ReturnType<typeof getSearchParameterDetails>['parsedExpression'];
+  expression: ReturnType<typeof parseFhirPath>;
   /** The expression compiled to JavaScript, when its shape allows (see fast-index.ts). */
   fast?: CompiledPath;
 }
 
 const compiled = new Map<string, CompiledParam[]>();
+
+/**
+ * R4's `Condition.onset.as(string)` (onset-info, abatement-string; the other .as() parameters are
+ * Condition's onset/abatement date and age) means the `as` operator: the value if it is of that
+ * type, else nothing (FHIRPath N1 §6.3.3 / §6.3.4). @medplum/core's as() function returns its input
+ * unchanged, which indexed every onsetDateTime as an onset-info string; ofType(T) is the
+ * conformant filter, for the compiled path and the reference evaluator alike.
+ */
+export function conformantAs(expression: string): string {
+  return expression.replace(/\.as\((\w+)\)/g, '.ofType($1)');
+}
 
 /** The indexed search parameters of a resource type, compiled once. */
 export function indexedParams(resourceType: string): CompiledParam[] {
@@ -58,7 +69,7 @@ export function indexedParams(resourceType: string): CompiledParam[] {
     for (const [code, sp] of Object.entries(searchParametersOf(resourceType))) {
       if (COLUMN_PARAMS.has(code) || !sp.expression || !isStoredParam(resourceType, code)) continue;
       if (!(INDEXED_TYPES as readonly string[]).includes(sp.type as string)) continue;
-      const expression = getSearchParameterDetails(resourceType, sp).parsedExpression;
+      const expression = parseFhirPath(conformantAs(sp.expression));
       list.push({ code, type: sp.type as IndexedType, expression, fast: compile(expression) });
     }
     compiled.set(resourceType, list);
