@@ -1,12 +1,13 @@
 /** Bulk NDJSON import: dependency order, bad lines named and skipped, idempotent re-runs, resumable. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BufferedAuditWriter, FhirStore } from '../src/foundation/fhir/index.js';
 import { importResources, ndjsonFiles, readNdjson, type ImportProblem } from '../src/foundation/ingest/index.js';
 import { writeSimulationToDirectory } from '../src/simulate/index.js';
-import { freshDatabase, type TestDatabase } from './helpers/database.js';
+import { runCli } from './helpers/cli.js';
+import { freshDatabase, TEST_DATABASE_URL, type TestDatabase } from './helpers/database.js';
 
 let database: TestDatabase;
 let store: FhirStore;
@@ -131,6 +132,27 @@ describe('NDJSON import', () => {
       expect(seen[2]).toBe(1000);
     } finally {
       await other.drop();
+    }
+  });
+
+  it('healthy-brain import writes in two lanes on PostgreSQL by default, one on PGlite, and refuses a bad --concurrency', async () => {
+    const other = TEST_DATABASE_URL ? await freshDatabase() : undefined;
+    const dataDir = other ? undefined : mkdtempSync(join(tmpdir(), 'hb-ingest-cli-'));
+    const target = other?.url ? ['--database-url', other.url] : ['--data', dataDir as string];
+    try {
+      const file = join(dir, 'Organization.ndjson');
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+      const run = await runCli(['import', file, ...target]);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain(`created ${lines},`);
+      expect(run.stdout).toContain(TEST_DATABASE_URL ? '2 lanes' : '1 lane)');
+      const bad = await runCli(['import', file, ...target, '--concurrency', 'two']);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain("--concurrency: expected a whole number ≥ 1, got 'two'");
+    } finally {
+      await other?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
