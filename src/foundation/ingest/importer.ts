@@ -18,13 +18,10 @@
  *   against the Patients committed before it: two at once could miss each other's duplicates).
  * Each batch is still all-or-nothing; the import as a whole is not one transaction (it never was).
  *
- * Planner statistics: the store refreshes them (ANALYZE) after every 20,000 writes, which for a
- * bulk load is most of the database's work (5 ANALYZEs were 28 % of PostgreSQL's CPU in a 91k
- * load, and a 2 M-resident load would run 900). An import refreshes them itself instead, when the
- * resources it has written reach 20,000, 80,000, 320,000… (×4) and at the end: the statistics are
- * never more than 4× out of date while the load runs, and their cost stays a small share.
+ * Planner statistics are refreshed on the bulk schedule (fhir/bulk-analyze.ts), not after every
+ * 20,000 writes of the store.
  */
-import { OperationOutcomeError, outcomes, validateInput, type FhirStore, type RequestContext } from '../fhir/index.js';
+import { BulkAnalyzeSchedule, OperationOutcomeError, outcomes, validateInput, type FhirStore, type RequestContext } from '../fhir/index.js';
 import { localTargets } from '../fhir/validate.js';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SourceLine } from './ndjson-source.js';
@@ -124,9 +121,7 @@ export class BatchImporter {
   private patientTurn: Promise<void> = Promise.resolve();
   /** The first unexpected error of a batch (a lost connection, a server error): the import stops with it. */
   private failure: unknown;
-  /** Written (created + updated) count at which statistics are next refreshed. */
-  private nextAnalyze: number;
-  private analyzing: Promise<void> | undefined;
+  private readonly statistics: BulkAnalyzeSchedule;
 
   constructor(
     private readonly store: FhirStore,
@@ -134,7 +129,7 @@ export class BatchImporter {
     private readonly options: ImportOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
-    this.nextAnalyze = options.analyzeFirstAt ?? 20_000;
+    this.statistics = new BulkAnalyzeSchedule(store, options.analyzeFirstAt);
     const n = Math.max(1, Math.floor(options.concurrency ?? 1));
     this.lanes = Array.from({ length: n }, () => ({ pending: [], pendingKeys: new Set<string>() }));
   }
@@ -264,8 +259,7 @@ export class BatchImporter {
         this.deferred = [];
       }
     }
-    await this.analyzing;
-    await this.store.analyze();
+    await this.statistics.finish();
     this.stats.seconds = (performance.now() - this.started) / 1000;
     return this.stats;
   }
@@ -278,7 +272,7 @@ export class BatchImporter {
         { deferAnalyze: true },
       );
       for (const r of results) this.stats[r]++;
-      this.maybeAnalyze();
+      this.statistics.note(this.stats.created + this.stats.updated);
     } catch (err) {
       // Two lanes' transactions may, rarely, wait on each other (e.g. on a shared index page): the loser is rolled back whole and simply runs again.
       if (attempt < 5 && RETRYABLE.has((err as { code?: string }).code ?? '')) return this.write(items, attempt + 1);
@@ -294,13 +288,6 @@ export class BatchImporter {
       }
       for (const item of items) await this.write([item]);
     }
-  }
-
-  /** Starts an ANALYZE (in the background, one at a time) when the written count has reached the next milestone. */
-  private maybeAnalyze(): void {
-    if (this.analyzing || this.stats.created + this.stats.updated < this.nextAnalyze) return;
-    while (this.nextAnalyze <= this.stats.created + this.stats.updated) this.nextAnalyze *= 4;
-    this.analyzing = this.store.analyze().finally(() => (this.analyzing = undefined));
   }
 }
 

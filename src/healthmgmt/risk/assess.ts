@@ -6,7 +6,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import type { FhirStore, RequestContext } from '../../foundation/fhir/index.js';
-import { validateInput } from '../../foundation/fhir/index.js';
+import { BulkAnalyzeSchedule, validateInput } from '../../foundation/fhir/index.js';
 import type { IsoDate } from './models/index.js';
 import type { InterventionCode, RiskModelCode } from './codes.js';
 import { riskAssessmentResource, taskResource } from './fhir-resources.js';
@@ -42,6 +42,9 @@ const bump = <K extends string>(m: Partial<Record<K, number>>, k: K) => (m[k] = 
 /** Runs the assessment; writes with `ctx` (its access scope guards every write). */
 export async function assessResidents(store: FhirStore, ctx: RequestContext, options: AssessOptions): Promise<AssessSummary> {
   const started = performance.now();
+  // A district-wide run writes a RiskAssessment per resident: statistics on the bulk schedule.
+  const statistics = new BulkAnalyzeSchedule(store);
+  let written = 0;
   const summary: AssessSummary = {
     orgUnit: options.orgUnit,
     asOf: options.asOf,
@@ -85,9 +88,13 @@ export async function assessResidents(store: FhirStore, ctx: RequestContext, opt
       summary.tasksCreated += created;
       if (created > 0) summary.residentsWithNewTasks++;
     }
-    for (let k = 0; k < items.length; k += 1000) await store.importBatch(ctx, items.slice(k, k + 1000));
+    for (let k = 0; k < items.length; k += 1000) {
+      for (const outcome of await store.importBatch(ctx, items.slice(k, k + 1000), { deferAnalyze: true })) if (outcome !== 'unchanged') written++;
+      statistics.note(written);
+    }
     options.onProgress?.(summary.residents);
   }
+  await statistics.finish();
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { BulkAnalyzeSchedule } from './bulk-analyze.js';
+
+/** A store whose ANALYZE finishes when the test says so. */
+function store() {
+  const calls: (() => void)[] = [];
+  return {
+    calls,
+    analyze: () => new Promise<void>((resolve) => calls.push(resolve)),
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('BulkAnalyzeSchedule', () => {
+  it('analyses at the first milestone and every ×4 after, one at a time, and at the end only after new writes', async () => {
+    const s = store();
+    const schedule = new BulkAnalyzeSchedule(s, 100);
+    schedule.note(99);
+    expect(s.calls).toHaveLength(0);
+    schedule.note(150);
+    expect(s.calls).toHaveLength(1); // 100 reached; next at 400
+    schedule.note(450);
+    expect(s.calls).toHaveLength(1); // 400 reached, but one is still running
+    s.calls[0]();
+    await tick();
+    schedule.note(460);
+    expect(s.calls).toHaveLength(2); // the pending milestone runs now; next at 1,600
+    s.calls[1]();
+    await tick();
+    schedule.note(1_000);
+    expect(s.calls).toHaveLength(2);
+    const finishing = schedule.finish();
+    await tick();
+    expect(s.calls).toHaveLength(3); // writes since the last ANALYZE (460 → 1,000)
+    s.calls[2]();
+    await finishing;
+    await schedule.finish();
+    expect(s.calls).toHaveLength(3); // nothing written since
+  });
+
+  it('skips every milestone and the end when nothing was written (a re-run that changes nothing)', async () => {
+    const s = store();
+    const schedule = new BulkAnalyzeSchedule(s);
+    schedule.note(0);
+    await schedule.finish();
+    expect(s.calls).toHaveLength(0);
+  });
+});
