@@ -41,4 +41,29 @@ describe('planResident: China-PAR and the lifetime assessment', () => {
     expect(par?.explanation).toMatchObject({ lifetimeAssessmentIndicated: false });
     expect(par?.summary).not.toMatch(/lifetime/);
   });
+
+  it('applies the lipid guidelines\' lifetime rule at intermediate risk under 55 and asks for statin counselling when it is high', () => {
+    // 50-year-old smoker, SBP 150/100, TC 6.4 / HDL 1.2: intermediate 10-year risk; blood pressure, non-HDL 5.2 and smoking are three factors.
+    const smoker: ResidentHistory = {
+      ...young,
+      birthDate: '1975-03-01',
+      bp: [{ id: 'bp1', date: '2025-09-01', sbp: 150, dbp: 100 }],
+      factors: { ...young.factors, tc: { id: 'tc1', date: '2025-06-01', value: 6.4 }, hdl: { id: 'hdl1', date: '2025-06-01', value: 1.2 }, waist: { id: 'w1', date: '2025-06-01', value: 90 }, smoker: { id: 's1', date: '2025-06-01', value: 1 } },
+    };
+    const plan = planResident(smoker, '2025-12-20', {});
+    const par = plan.assessments.find((a) => a.model === 'china-par');
+    expect(par?.predictions[0].stratum).toBe('moderate');
+    expect(par?.explanation).toMatchObject({ lifetimeRiskHigh: true, lifetimeRiskFactors: ['blood pressure ≥ 160/100', 'non-HDL-C ≥ 5.2 mmol/L', 'current smoker'] });
+    expect(par?.summary).toMatch(/lifetime risk high \(3 of 5 guideline risk factors\)/);
+    const statin = plan.interventions.filter((i) => i.code === 'statin-counselling');
+    expect(statin).toHaveLength(1);
+    expect(statin[0].reason.text).toMatch(/intermediate.*high lifetime risk/);
+
+    // Without smoking and with a normal pressure only non-HDL is left: not high, no statin counselling.
+    const calmer = planResident({ ...smoker, bp: [{ id: 'bp1', date: '2025-09-01', sbp: 150, dbp: 90 }], factors: { ...smoker.factors, smoker: { id: 's1', date: '2025-06-01', value: 0 } } }, '2025-12-20', {});
+    const calmPar = calmer.assessments.find((a) => a.model === 'china-par');
+    expect(calmPar?.predictions[0].stratum).toBe('moderate');
+    expect(calmPar?.explanation).toMatchObject({ lifetimeRiskHigh: false });
+    expect(calmer.interventions.some((i) => i.code === 'statin-counselling')).toBe(false);
+  });
 });

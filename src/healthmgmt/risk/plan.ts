@@ -19,10 +19,12 @@ import {
   chinaPar10YearRisk,
   chineseDiabetesRiskScore,
   evaluateGuidelineTriggers,
+  lifetimeRiskByFactors,
   predictProbability,
   topContributions,
   type ChinaRegion,
   type IsoDate,
+  type LifetimeRiskFactorResult,
   type Trigger,
   type TriggerCode,
 } from './models/index.js';
@@ -85,6 +87,12 @@ const TRIGGER_INTERVENTION: Record<TriggerCode, { code: InterventionCode; priori
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 const plusDays = (date: IsoDate, days: number) => isoOfDay(dayOf(date) + days);
 /** Due dates are never in the past: an overdue trigger is due on the assessment date. */
+/** The lifetime part of a China-PAR summary: the guidelines' factor rule where it applies, else the 2019 guideline's note. */
+function lifetimeSummary(indicated2019: boolean, lifetime: LifetimeRiskFactorResult): string {
+  if (lifetime.applies && lifetime.high !== null) return `; lifetime risk ${lifetime.high ? 'high' : 'not high'} (${lifetime.factors.length} of 5 guideline risk factors)`;
+  if (lifetime.applies) return `; lifetime risk undetermined (${lifetime.factors.length} of 5 guideline risk factors, unknown: ${lifetime.unknown.join(', ')})`;
+  return indicated2019 ? '; lifetime risk indicated by the 2019 guideline but not computed (no published equation)' : '';
+}
 const notBefore = (due: IsoDate, asOf: IsoDate) => (due < asOf ? asOf : due);
 
 /** The assessments and interventions of one resident on `asOf`. */
@@ -139,6 +147,8 @@ export function planResident(h: ResidentHistory, asOf: IsoDate, options: PlanOpt
       familyHistoryAscvd: false,
     };
     const r = chinaPar10YearRisk(input);
+    // Lipid (2016, 2023) and primary-prevention (2020) guidelines: intermediate and < 55 → ≥ 2 of 5 factors is a high lifetime risk.
+    const lifetime = lifetimeRiskByFactors({ ...input, tenYearCategory: r.category, dbpMmHg: lastBp.dbp, bmiKgM2: f.bmi?.value });
     const stratum: Stratum = r.category === 'high' ? 'high' : r.category === 'intermediate' ? 'moderate' : 'low';
     assessments.push({
       model: 'china-par',
@@ -151,12 +161,17 @@ export function planResident(h: ResidentHistory, asOf: IsoDate, options: PlanOpt
         terms: r.terms.filter((t) => t.value !== 0).map((t) => ({ name: t.name, value: round(t.value, 3) })),
         lifetimeAssessmentIndicated: r.lifetimeAssessmentIndicated,
         lifetimeRisk: null,
+        ...(lifetime.applies ? { lifetimeRiskHigh: lifetime.high, lifetimeRiskFactors: lifetime.factors, lifetimeRiskFactorsUnknown: lifetime.unknown } : {}),
       },
-      basis: [lastBp.id, f.tc.id, f.hdl.id, f.waist.id, ...(f.smoker ? [f.smoker.id] : [])],
-      summary: `10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (${r.category})${r.lifetimeAssessmentIndicated ? '; lifetime risk indicated by the 2019 guideline but not computed (no published equation)' : ''}`,
+      basis: [lastBp.id, f.tc.id, f.hdl.id, f.waist.id, ...(f.smoker ? [f.smoker.id] : []), ...(lifetime.applies && f.bmi ? [f.bmi.id] : [])],
+      summary: `10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (${r.category})${lifetimeSummary(r.lifetimeAssessmentIndicated, lifetime)}`,
     });
     if (r.category === 'high') {
       interventions.push({ code: 'statin-counselling', assessment: assessments.length - 1, reason: { system: 'model', code: 'china-par', text: `China-PAR 10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (≥ 10 %)` }, priority: 'routine', dueBy: plusDays(asOf, 30) });
+    } else if (lifetime.high === true) {
+      // Managed as high risk (2023 lipid guideline, figure 1).
+      const text = `China-PAR 10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (intermediate), age < 55, high lifetime risk: ${lifetime.factors.join(', ')}`;
+      interventions.push({ code: 'statin-counselling', assessment: assessments.length - 1, reason: { system: 'model', code: 'china-par', text }, priority: 'routine', dueBy: plusDays(asOf, 30) });
     }
   }
 

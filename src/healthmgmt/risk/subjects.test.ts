@@ -22,6 +22,20 @@ describe('risk --input subjects', () => {
     expect(r).toMatchObject({ category: 'low', lifetimeAssessmentIndicated: true, lifetimeRisk: null });
     expect(scoreSubjects('pce', [{ ...guideline, race: 'white' }])[0]).not.toHaveProperty('lifetimeAssessmentIndicated');
   });
+  it('China-PAR: the guidelines\' lifetime rule at intermediate risk under 55 (≥ 2 of 5 factors), with optional bmi and diastolic', () => {
+    const s = { age: 50, sex: 'male', systolic: 150, bpTreated: false, totalCholesterol: 6.4, hdl: 1.2, waist: 90, smoker: false, diabetes: false, region: 'south', urban: false, familyHistory: false };
+    const [noDbp, dbp95, dbp100, bmi29, older] = scoreSubjects('china-par', [s, { ...s, diastolic: 95 }, { ...s, diastolic: 100 }, { ...s, diastolic: 95, bmi: 29 }, { ...s, age: 55, bmi: 29 }]);
+    expect(noDbp.category).toBe('intermediate');
+    // Non-HDL 5.2: one factor; without diastolic pressure or BMI two more could count, so undetermined.
+    expect(noDbp).toMatchObject({ lifetimeRiskHigh: null, lifetimeRiskFactors: ['non-HDL-C ≥ 5.2 mmol/L'], lifetimeRisk: null });
+    expect(dbp95.lifetimeRiskHigh).toBeNull(); // BMI still unknown
+    expect(dbp100).toMatchObject({ lifetimeRiskHigh: true, lifetimeRiskFactors: ['blood pressure ≥ 160/100', 'non-HDL-C ≥ 5.2 mmol/L'] });
+    expect(bmi29.lifetimeRiskHigh).toBe(true);
+    expect(scoreSubjects('china-par', [{ ...s, diastolic: 95, bmi: 25 }])[0].lifetimeRiskHigh).toBe(false);
+    expect(older.category).toBe('intermediate');
+    expect(older).not.toHaveProperty('lifetimeRiskHigh'); // 55 years: the rule does not apply
+    expect(() => scoreSubjects('china-par', [{ ...s, bmi: 'heavy' }])).toThrow('subjects[0].bmi must be a positive number');
+  });
   it('PCE: converts mmol/L with 38.67 and matches the equation in mg/dL', () => {
     const [r] = scoreSubjects('pce', [{ ...man, race: 'white', totalCholesterol: 213 / 38.67, hdl: 50 / 38.67, systolic: 120, age: 55, diabetes: false }]);
     const direct = pooledCohort10YearRisk({ sex: 'male', race: 'white', ageYears: 55, tcMgDl: 213, hdlMgDl: 50, sbpMmHg: 120, bpTreated: false, currentSmoker: false, diabetes: false });

@@ -5,11 +5,14 @@
  * 0.0259). A missing or mistyped field is an Error naming it (`subjects[2].hdl is required`); a value
  * outside a model's validated range is scored and named in `outOfRange`. China-PAR results also carry
  * `lifetimeAssessmentIndicated` (2019 guideline: age 20–59, 10-year risk < 10 %) and `lifetimeRisk: null`,
- * because the lifetime equations are not implemented (docs/risk-models.md).
+ * because the lifetime equations are not implemented (docs/risk-models.md); where the lipid and
+ * primary-prevention guidelines' risk-factor rule applies (10-year risk intermediate, age < 55) they carry
+ * `lifetimeRiskHigh` and `lifetimeRiskFactors` (optional subject fields `bmi` and `diastolic` feed it).
  */
 import {
   chinaPar10YearRisk,
   chineseDiabetesRiskScore,
+  lifetimeRiskByFactors,
   cholesterolMmolLToMgDl,
   pooledCohort10YearRisk,
   type ChinaParCoefficientSet,
@@ -29,6 +32,13 @@ export interface EquationResult {
   lifetimeAssessmentIndicated?: boolean;
   /** China-PAR only: always null (no published lifetime equations). */
   lifetimeRisk?: null;
+  /**
+   * China-PAR, 10-year risk intermediate and age < 55 only: the guidelines' lifetime rule (≥ 2 of 5 risk
+   * factors, models/lifetime-risk-factors.ts); null when a missing `bmi` or `diastolic` could decide it.
+   */
+  lifetimeRiskHigh?: boolean | null;
+  /** The lifetime risk factors present, with `lifetimeRiskHigh`. */
+  lifetimeRiskFactors?: string[];
 }
 
 /** Options of the equations; `chinaParCoefficients` defaults to `paper-example` (CHINA_PAR_DEFAULT_COEFFICIENTS). */
@@ -47,6 +57,10 @@ class Fields {
     const v = this.s[name];
     if (v === undefined || v === null) throw new Error(`${this.where}.${name} is required`);
     return v;
+  }
+  /** A positive number, or undefined when the field is absent. */
+  optionalNumber(name: string): number | undefined {
+    return this.s[name] === undefined || this.s[name] === null ? undefined : this.number(name);
   }
   number(name: string): number {
     const v = this.present(name);
@@ -93,7 +107,7 @@ export function scoreSubject(model: EquationName, subject: unknown, where = 'sub
   }
   // China-PAR: urban residence and family history enter the men's equation only (women: default false).
   const male = sex === 'male';
-  const r = chinaPar10YearRisk({
+  const input = {
     sex,
     ageYears: f.number('age'),
     sbpMmHg: f.number('systolic'),
@@ -107,8 +121,11 @@ export function scoreSubject(model: EquationName, subject: unknown, where = 'sub
     urban: f.bool('urban', male ? undefined : false),
     familyHistoryAscvd: f.bool('familyHistory', male ? undefined : false),
     coefficients: options.chinaParCoefficients,
-  });
-  return { ...withRange({ risk: r.risk, category: r.category }, r.outOfRange), lifetimeAssessmentIndicated: r.lifetimeAssessmentIndicated, lifetimeRisk: null };
+  };
+  const r = chinaPar10YearRisk(input);
+  const result: EquationResult = { ...withRange({ risk: r.risk, category: r.category }, r.outOfRange), lifetimeAssessmentIndicated: r.lifetimeAssessmentIndicated, lifetimeRisk: null };
+  const lifetime = lifetimeRiskByFactors({ ...input, tenYearCategory: r.category, dbpMmHg: f.optionalNumber('diastolic'), bmiKgM2: f.optionalNumber('bmi') });
+  return lifetime.applies ? { ...result, lifetimeRiskHigh: lifetime.high, lifetimeRiskFactors: [...lifetime.factors] } : result;
 }
 
 /** Scores a parsed JSON array of subjects. */

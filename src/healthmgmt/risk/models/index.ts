@@ -13,6 +13,8 @@ export {
   chinaParCategory,
   chinaParLifetimeAssessmentIndicated,
 } from './china-par.js';
+export type { LifetimeRiskFactor, LifetimeRiskFactorInput, LifetimeRiskFactorResult } from './lifetime-risk-factors.js';
+export { LIFETIME_HIGH_FACTORS, LIFETIME_RULE_AGE_BELOW, lifetimeRiskByFactors } from './lifetime-risk-factors.js';
 export type { ChinaParCoefficients, ChinaParCoefficientSet } from './china-par-coefficients.js';
 export {
   CHINA_PAR_CALCULATOR_MEN,
