@@ -4,7 +4,8 @@
  * §3.1.1.4 "search parameter expressions"):
  *
  *   Observation.subject                      path navigation (choice types included)
- *   Observation.value as Quantity            `as` / ofType() type filter; as(T) (identity in medplum)
+ *   Observation.value as Quantity            `as` / ofType() type filter (R4's .as(T) arrives as
+ *                                            ofType(T): indexer.ts conformantAs rewrites it first)
  *   Observation.subject.where(resolve() is Patient)
  *   RelatedArtifact.where(type='composed-of').resource
  *   Patient.telecom.where(system='phone')
