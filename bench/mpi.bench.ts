@@ -4,7 +4,7 @@
  * precision/recall/F1 against the simulator's truth — for docs/benchmarks.md ("## MPI").
  * Usage: npm run bench:mpi -- [--residents 92000] [--seed 7] [--runs 1]
  * Real-time part (match on create, see bench/mpi-realtime.ts):
- *   npm run bench:mpi -- --realtime [--stored 200000] [--creates 1000] [--database-url postgres://…] [--keep-base]
+ *   npm run bench:mpi -- --realtime [--stored 200000] [--creates 1000] [--database-url postgres://…] [--keep-base] [--prewarm]
  *   [--broad-cap 100] (real-time cap of broad name blocks; 1000 = no lower cap, as before)
  *   (--keep-base: keep the loaded database `hb_bench_mpi_base_<stored>` for the next run; drop it by hand)
  * The district is generated once into .bench-data/ and reused; each measured run is a fresh
@@ -96,6 +96,7 @@ async function realtime(): Promise<void> {
     creates: Number(arg('creates', '1000')),
     databaseUrl: args.includes('--database-url') ? arg('database-url', '') : undefined,
     keepBase: args.includes('--keep-base'),
+    prewarm: args.includes('--prewarm'),
     broadCap: args.includes('--broad-cap') ? Number(arg('broad-cap', '100')) : undefined,
   });
 }
