@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allResourceTypes, loadFhirDefinitions } from './definitions.js';
-import { indexedParams, indexResource, indexResourceReference } from './indexer.js';
+import { evalFhirPathTyped, parseFhirPath, toTypedValue } from '@medplum/core';
+import { searchParametersOf } from './definitions.js';
+import { conformantAs, indexedParams, indexResource, indexResourceReference } from './indexer.js';
 
 const dir = join(import.meta.dirname, '../../../../shared/fixtures/synthea');
 
@@ -77,6 +79,21 @@ describe('indexResource (compiled FHIRPath) against indexResourceReference (medp
     expect(resources.length).toBeGreaterThan(400);
     for (const resource of resources) {
       expect(indexResource(resource), `${resource.resourceType}/${resource.id}`).toStrictEqual(indexResourceReference(resource));
+    }
+  });
+
+  it('evaluates only the union members that name the resource type, with the values of the whole union', { timeout: 30_000 }, () => {
+    const code = indexedParams('Observation').find((p) => p.code === 'code')!;
+    expect(code.expression.toString()).toContain('Observation.code');
+    expect(code.expression.toString()).not.toContain('Condition.code'); // the whole clinical-code union before
+    for (const resource of fixtureResources()) {
+      const input = [toTypedValue(resource)];
+      const definitions = searchParametersOf(resource.resourceType);
+      for (const p of indexedParams(resource.resourceType)) {
+        // As sets: a union removes duplicates (FHIRPath N1 §6.5), a single member keeps them (two names both given "Liz").
+        const values = (expression: Parameters<typeof evalFhirPathTyped>[0]) => [...new Set(evalFhirPathTyped(expression, input).map((v) => JSON.stringify(v)))].sort();
+        expect(values(p.expression), `${resource.resourceType}.${p.code}`).toStrictEqual(values(parseFhirPath(conformantAs(definitions[p.code].expression!))));
+      }
     }
   });
 

@@ -15,7 +15,10 @@ import {
   convertToSearchableTokens,
   convertToSearchableUris,
   evalFhirPathTyped,
+  FhirPathAtom,
   parseFhirPath,
+  UnionAtom,
+  type Atom,
   toTypedValue,
   type TypedValue,
 } from '@medplum/core';
@@ -61,6 +64,28 @@ export function conformantAs(expression: string): string {
   return expression.replace(/\.as\((\w+)\)/g, '.ofType($1)');
 }
 
+/**
+ * The parsed expression of a search parameter for one resource type: of a union shared by many types
+ * (`clinical-patient`: `AllergyIntolerance.patient | CarePlan.subject | …`), only the members that
+ * name this type, as @medplum/core's getSearchParameterDetails builds its `parsedExpression` (the
+ * whole union when no member names it). Evaluating the whole union instead asks every resource for
+ * twenty-odd properties it does not have, each by @medplum/core's slow schema-less lookup: Synthea
+ * bundle ingest ran at half speed that way (2–3 December 2026).
+ */
+export function expressionForType(resourceType: string, expression: string): FhirPathAtom {
+  const parsed = parseFhirPath(conformantAs(expression));
+  const members: Atom[] = [];
+  const collect = (atom: Atom): void => {
+    if (atom instanceof UnionAtom) {
+      collect(atom.left);
+      collect(atom.right);
+    } else if (atom.toString().includes(`${resourceType}.`)) members.push(atom);
+  };
+  collect(parsed.child);
+  if (members.length === 0) return parsed;
+  return new FhirPathAtom(expression, members.reduce((left, right) => new UnionAtom(left, right)));
+}
+
 /** The indexed search parameters of a resource type, compiled once. */
 export function indexedParams(resourceType: string): CompiledParam[] {
   let list = compiled.get(resourceType);
@@ -69,7 +94,7 @@ export function indexedParams(resourceType: string): CompiledParam[] {
     for (const [code, sp] of Object.entries(searchParametersOf(resourceType))) {
       if (COLUMN_PARAMS.has(code) || !sp.expression || !isStoredParam(resourceType, code)) continue;
       if (!(INDEXED_TYPES as readonly string[]).includes(sp.type as string)) continue;
-      const expression = parseFhirPath(conformantAs(sp.expression));
+      const expression = expressionForType(resourceType, sp.expression);
       list.push({ code, type: sp.type as IndexedType, expression, fast: compile(expression) });
     }
     compiled.set(resourceType, list);
