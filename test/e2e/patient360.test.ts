@@ -120,6 +120,11 @@ describe('patient 360', () => {
       else if (x.triggers) expect(rows).toEqual(x.triggers.map((c: any) => c.code));
       if (x.terms) expect(await card.getByTestId('risk-explanation').locator('caption').textContent()).toContain(x.individualSum.toFixed(3));
       if (x.points) expect(await card.getByTestId('risk-explanation').locator('caption').textContent()).toContain(`总分 ${x.score}/51`);
+      // China-PAR's lifetime line: the guidelines' factor rule where it applied, else the note that the 2019 guideline's is due.
+      const lifetime = card.getByTestId('risk-lifetime');
+      if ('lifetimeRiskHigh' in x) expect(await lifetime.getAttribute('data-high')).toBe(String(x.lifetimeRiskHigh));
+      else if (x.lifetimeAssessmentIndicated) expect(await lifetime.textContent()).toContain('未计算');
+      else expect(await lifetime.count()).toBe(0);
     }
     expect(await riskPanel.locator('[data-testid^="risk-"][data-assessment]').count()).toBe(newest.size);
 
@@ -165,6 +170,41 @@ describe('patient 360', () => {
     await page.waitForTimeout(800); // ECharts' entry animation
     await page.screenshot({ path: `${SCREENSHOTS}/patient.png`, fullPage: true });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows China-PAR\'s lifetime risk by the guidelines\' factor rule as the RiskAssessment states it', async () => {
+    // The demo's few China-PAR assessments (this district's doctor sees a few dozen) need not include a
+    // resident under 55 at intermediate risk, so the doctor records one as the assessment job writes it
+    // (plan-china-par.test.ts checks the job's side): the newest China-PAR assessment of a resident,
+    // again, with the rule's result in its explanation.
+    const explanationOf = (ra: any) => JSON.parse(ra.extension.find((e: any) => e.url === EXPLANATION).valueString);
+    const china = `${MODEL_SYSTEM}|china-par`;
+    const base = resources(await apiGet(`/fhir/RiskAssessment?method=${encodeURIComponent(china)}&_sort=-date&_count=1`))[0];
+    expect(base, 'the demo has China-PAR assessments').toBeDefined();
+    const patientId = base.subject.reference.split('/')[1];
+    const x = { ...explanationOf(base), lifetimeRiskHigh: true, lifetimeRiskFactors: ['non-HDL-C ≥ 5.2 mmol/L', 'current smoker'], lifetimeRiskFactorsUnknown: [] };
+    const { id: _id, meta: _meta, ...rest } = base;
+    const res = await fetch(`${server.url}/fhir/RiskAssessment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json', ...auth },
+      body: JSON.stringify({ ...rest, occurrenceDateTime: new Date().toISOString(), extension: base.extension.map((e: any) => (e.url === EXPLANATION ? { url: EXPLANATION, valueString: JSON.stringify(x) } : e)) }),
+    });
+    expect(res.status).toBe(201);
+    const posted = (await res.json()) as { id: string };
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page.setDefaultTimeout(30_000);
+    await open(page, `/patients/${patientId}`);
+    const card = page.getByTestId('panel-risk').getByTestId('risk-china-par');
+    await card.waitFor();
+    expect(await card.getAttribute('data-assessment')).toBe(posted.id);
+    const lifetime = card.getByTestId('risk-lifetime');
+    expect(await lifetime.getAttribute('data-high')).toBe('true');
+    const text = (await lifetime.textContent()) ?? '';
+    for (const part of ['余生风险', '高危', '非 HDL-C ≥ 5.2 mmol/L', '吸烟']) expect(text).toContain(part);
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => lifetime.textContent()).toContain('Lifetime risk (guideline risk-factor rule): high — non-HDL-C ≥ 5.2 mmol/L, current smoker');
     await page.close();
   });
 

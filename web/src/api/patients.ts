@@ -101,6 +101,12 @@ export interface RiskView {
   /** Inputs the platform does not record and assumed (listed by the server under inputs.assumed). */
   assumed: string[];
   note?: string;
+  /**
+   * China-PAR's lifetime part of the explanation (plan.ts): `rule` when the guidelines' risk-factor rule
+   * applied (high / not high / undetermined, the factors found and those not recorded), else only that
+   * the 2019 guideline asks for a lifetime assessment the platform cannot compute. Null otherwise.
+   */
+  lifetime: { rule: boolean; high: boolean | null; factors: string[]; unknown: string[] } | null;
   /** Older assessments of the same model not shown. */
   older: number;
 }
@@ -141,9 +147,21 @@ export function readExplanation(x: Record<string, unknown> | null): RiskView['ex
   return null;
 }
 
+/** The lifetime-risk fields of a China-PAR explanation (src/healthmgmt/risk/plan.ts); nothing is computed here. */
+export function readLifetime(x: Record<string, unknown> | null): RiskView['lifetime'] {
+  if (!x) return null;
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  if ('lifetimeRiskHigh' in x) {
+    const high = typeof x.lifetimeRiskHigh === 'boolean' ? x.lifetimeRiskHigh : null;
+    return { rule: true, high, factors: list(x.lifetimeRiskFactors), unknown: list(x.lifetimeRiskFactorsUnknown) };
+  }
+  return x.lifetimeAssessmentIndicated === true ? { rule: false, high: null, factors: [], unknown: [] } : null;
+}
+
 export function riskView(ra: RiskAssessment): Omit<RiskView, 'older'> {
   const method = ra.method?.coding?.find((c) => c.system === RISK_MODEL_SYSTEM) ?? ra.method?.coding?.[0];
   const inputs = jsonExtension(ra, RISK_INPUTS_EXTENSION);
+  const explanation = jsonExtension(ra, RISK_EXPLANATION_EXTENSION);
   return {
     id: ra.id ?? '',
     model: method?.code ?? '',
@@ -151,7 +169,8 @@ export function riskView(ra: RiskAssessment): Omit<RiskView, 'older'> {
     citation: ra.method?.text ?? method?.display,
     date: ra.occurrenceDateTime ?? ra.occurrencePeriod?.start,
     predictions: (ra.prediction ?? []).map((p) => ({ outcome: p.outcome?.text ?? '', probability: p.probabilityDecimal, risk: p.qualitativeRisk?.coding?.[0]?.code })),
-    explanation: readExplanation(jsonExtension(ra, RISK_EXPLANATION_EXTENSION)),
+    explanation: readExplanation(explanation),
+    lifetime: readLifetime(explanation),
     inputs,
     assumed: Array.isArray(inputs?.assumed) ? (inputs.assumed as unknown[]).map(String) : [],
     note: ra.note?.[0]?.text,

@@ -73,6 +73,29 @@ function Explanation({ view }: { view: RiskView }) {
   );
 }
 
+/** China-PAR: the lifetime risk by the guidelines' factor rule, or the note that it is due but not computed. */
+function Lifetime({ view }: { view: RiskView }) {
+  const { t } = useI18n();
+  const l = view.lifetime;
+  if (!l) return null;
+  if (!l.rule) {
+    return (
+      <p className="small muted" data-testid="risk-lifetime" data-high="">
+        {t('p360.lifetime.notComputed')}
+      </p>
+    );
+  }
+  const state = l.high === true ? 'high' : l.high === false ? 'notHigh' : 'undetermined';
+  const factor = (f: string) => known(t, `p360.lifetimeFactor.${f}`, f);
+  return (
+    <p className="small" data-testid="risk-lifetime" data-high={String(l.high)}>
+      {t('p360.lifetime.label')}: <strong style={l.high ? RISK_STYLE.high : undefined}>{t(`p360.lifetime.${state}`)}</strong>
+      {l.factors.length > 0 && ` — ${l.factors.map(factor).join(', ')}`}
+      {l.high === null && l.unknown.length > 0 && ` (${t('p360.lifetime.unknown', { list: l.unknown.map(factor).join(', ') })})`}
+    </p>
+  );
+}
+
 function Inputs({ view }: { view: RiskView }) {
   const { t } = useI18n();
   if (!view.inputs) return null;
@@ -127,6 +150,7 @@ export function RiskList({ risks }: { risks: RiskView[] }) {
                   </li>
                 ))}
               </ul>
+              <Lifetime view={r} />
               <Explanation view={r} />
               <Inputs view={r} />
               {r.citation && <p className="muted small">{r.citation}</p>}
