@@ -6,7 +6,8 @@
  *      simulator's Chinese name frequencies (so an exact-name search matches as many as in a district)
  *   3. reads: GET Patient/{id}, autocannon, 32 connections, 10 s → req/s
  *   4. searches: a mix of common queries, sequential → p50/p95 ms
- * Usage: npm run bench:fhir -- [--db pglite|postgres|both] [--patients 100000] [--bundles 150] [--clients 4]
+ * Usage: npm run bench:fhir -- [--db pglite|postgres|both] [--patients 100000] [--bundles 150] [--clients 4] [--workers 1]
+ *   (--workers N: N server processes on PostgreSQL, `serve --workers`)
  * The server runs as its own process (the built CLI), as in production.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,8 @@ const PATIENTS = Number(arg('patients', '100000'));
 const BUNDLES = Number(arg('bundles', '150'));
 const CLIENTS = Number(arg('clients', '4'));
 const DB = arg('db', 'both');
+/** Server processes on PostgreSQL (`serve --workers`, HB_WORKERS); PGlite has one. */
+const WORKERS = Number(arg('workers', '1'));
 const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const SYNTHEA = join(import.meta.dirname, '../../shared/fixtures/synthea');
 
@@ -104,7 +107,7 @@ async function run(kind: 'pglite' | 'postgres') {
     await admin.end();
     const url = new URL(PG_URL);
     url.pathname = `/${name}`;
-    env = { HB_DATABASE_URL: url.toString(), HB_POOL_SIZE: '16' };
+    env = { HB_DATABASE_URL: url.toString(), HB_POOL_SIZE: '16', HB_WORKERS: String(WORKERS) };
     cleanup = async () => {
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
@@ -117,7 +120,7 @@ async function run(kind: 'pglite' | 'postgres') {
   const base = `http://127.0.0.1:${port}/fhir`;
   const login = await fetch(`http://127.0.0.1:${port}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'Load#Test-2026-pw' }) });
   TOKEN = ((await login.json()) as { access_token: string }).access_token;
-  const result: Record<string, number | string> = { database: kind };
+  const result: Record<string, number | string> = { database: kind, workers: kind === 'postgres' ? WORKERS : 1 };
   try {
     // 1. Synthea transaction bundles.
     const files = readdirSync(SYNTHEA).filter((f) => f.endsWith('.json'));

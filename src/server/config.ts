@@ -19,6 +19,8 @@ const schema = z.object({
   demoYears: z.coerce.number().int().min(1).max(10).default(2),
   baseUrl: z.string().url().optional(),
   poolSize: z.coerce.number().int().min(1).max(200).default(10),
+  /** Server processes sharing the port (node:cluster); more than one needs PostgreSQL. */
+  workers: z.coerce.number().int().min(1).max(64).default(1),
   /** HS256 key for access tokens; when absent one is generated on first start and kept in the database. */
   jwtSecret: z.string().min(32, 'must have at least 32 characters').optional(),
   /** Access-token lifetime in seconds. */
@@ -85,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     demoYears: env.HB_DEMO_YEARS,
     baseUrl: env.HB_BASE_URL,
     poolSize: env.HB_POOL_SIZE,
+    workers: env.HB_WORKERS,
     jwtSecret: env.HB_JWT_SECRET,
     accessTokenSeconds: env.HB_ACCESS_TOKEN_SECONDS,
     surveillanceRunAt: env.HB_SURVEILLANCE_RUN_AT,
