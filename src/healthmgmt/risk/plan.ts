@@ -86,13 +86,13 @@ const TRIGGER_INTERVENTION: Record<TriggerCode, { code: InterventionCode; priori
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 const plusDays = (date: IsoDate, days: number) => isoOfDay(dayOf(date) + days);
-/** Due dates are never in the past: an overdue trigger is due on the assessment date. */
 /** The lifetime part of a China-PAR summary: the guidelines' factor rule where it applies, else the 2019 guideline's note. */
 function lifetimeSummary(indicated2019: boolean, lifetime: LifetimeRiskFactorResult): string {
   if (lifetime.applies && lifetime.high !== null) return `; lifetime risk ${lifetime.high ? 'high' : 'not high'} (${lifetime.factors.length} of 5 guideline risk factors)`;
   if (lifetime.applies) return `; lifetime risk undetermined (${lifetime.factors.length} of 5 guideline risk factors, unknown: ${lifetime.unknown.join(', ')})`;
   return indicated2019 ? '; lifetime risk indicated by the 2019 guideline but not computed (no published equation)' : '';
 }
+/** Due dates are never in the past: an overdue trigger is due on the assessment date. */
 const notBefore = (due: IsoDate, asOf: IsoDate) => (due < asOf ? asOf : due);
 
 /** The assessments and interventions of one resident on `asOf`. */
