@@ -12,11 +12,12 @@ import { backend, freshDatabase, type TestDatabase } from './helpers/database.js
 const ENTRY = join(import.meta.dirname, '../src/cli/bin.ts');
 const ENV = { ...process.env, HB_LOG_LEVEL: 'warn', HB_DEMO_RESIDENTS: '0', HB_SURVEILLANCE_RUN_AT: 'off', HB_RISK_RUN_AT: 'off', HB_CHRONIC_ROLLUP_AT: 'off' };
 
-/** Pids of the processes whose parent is `pid` (Linux /proc, through ps). */
-const childrenOf = (pid: number): number[] =>
-  spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+/** Pids of the server processes whose parent is `pid` (ps; tsx may add an esbuild child, not counted). */
+const serversUnder = (pid: number): number[] =>
+  spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
     .stdout.split('\n')
-    .map((s) => Number(s.trim()))
+    .filter((line) => line.includes(' serve '))
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
     .filter((n) => n > 0);
 
 describe('serve --workers', () => {
@@ -58,9 +59,18 @@ describe('serve --workers', () => {
       await db?.drop();
     });
 
-    it('runs two server processes on one port; each answers; SIGTERM stops them all', async () => {
-      const workers = childrenOf(primary.pid!);
-      expect(workers).toHaveLength(2);
+    it('runs two server processes on one port; replaces one that dies; SIGTERM stops them all', async () => {
+      const first = serversUnder(primary.pid!);
+      expect(first).toHaveLength(2);
+      // A server process that dies is replaced, and the port keeps answering.
+      let err = '';
+      primary.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      process.kill(first[0], 'SIGKILL');
+      await expect.poll(() => err, { timeout: 30_000 }).toMatch(new RegExp(`server process ${first[0]} ended \\(SIGKILL\\); starting another`));
+      await expect.poll(() => serversUnder(primary.pid!).length, { timeout: 30_000 }).toBe(2);
+      const workers = serversUnder(primary.pid!);
+      expect(workers).toContain(first[1]);
+      expect(workers).not.toContain(first[0]);
       // New connections go round-robin to the two processes; every one answers.
       for (let i = 0; i < 10; i++) {
         const res = await fetch(`${address}/fhir/metadata`, { headers: { connection: 'close' } });
