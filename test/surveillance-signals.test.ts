@@ -234,6 +234,9 @@ async function readEvents(path: string, token: string, done: (events: { event: s
   const abort = new AbortController();
   const res = await fetch(`${server.url}/api/surveillance${path}`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  // The security headers reach a hijacked response too (hardening.ts sets them on the raw response).
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = '';

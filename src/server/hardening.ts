@@ -114,8 +114,11 @@ export async function registerHardening(app: FastifyInstance, options: SecurityO
     strictTransportSecurity: options.hstsSeconds > 0 ? { maxAge: options.hstsSeconds, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  const entries = Object.entries(headers);
   app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+    // On the raw response, as helmet does: a route that takes the response over (the SSE stream,
+    // reply.hijack()) sends them too.
+    for (const [name, value] of entries) reply.raw.setHeader(name, value);
     done();
   });
 
