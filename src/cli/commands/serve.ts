@@ -71,7 +71,6 @@ async function supervise(config: Config): Promise<void> {
   let stopping = false;
   let listening = 0;
   let announced = false;
-  const fork = (): Worker => cluster.fork();
   cluster.on('listening', (_worker, address) => {
     listening++;
     if (announced || listening < config.workers) return;
@@ -90,7 +89,7 @@ async function supervise(config: Config): Promise<void> {
       return;
     }
     process.stderr.write(`healthy-brain: server process ${worker.process.pid} ended (${signal ?? `exit ${code}`}); starting another\n`);
-    fork();
+    cluster.fork();
   });
   const stop = () => {
     if (stopping) return;
@@ -107,5 +106,5 @@ async function supervise(config: Config): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  for (let i = 0; i < config.workers; i++) fork();
+  for (let i = 0; i < config.workers; i++) cluster.fork();
 }

@@ -2,9 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allResourceTypes, loadFhirDefinitions } from './definitions.js';
 import { evalFhirPathTyped, parseFhirPath, toTypedValue } from '@medplum/core';
-import { searchParametersOf } from './definitions.js';
+import { allResourceTypes, loadFhirDefinitions, searchParametersOf } from './definitions.js';
 import { conformantAs, indexedParams, indexResource, indexResourceReference } from './indexer.js';
 
 const dir = join(import.meta.dirname, '../../../../shared/fixtures/synthea');

@@ -166,12 +166,11 @@ export function planResident(h: ResidentHistory, asOf: IsoDate, options: PlanOpt
       basis: [lastBp.id, f.tc.id, f.hdl.id, f.waist.id, ...(f.smoker ? [f.smoker.id] : []), ...(lifetime.applies && f.bmi ? [f.bmi.id] : [])],
       summary: `10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (${r.category})${lifetimeSummary(r.lifetimeAssessmentIndicated, lifetime)}`,
     });
-    if (r.category === 'high') {
-      interventions.push({ code: 'statin-counselling', assessment: assessments.length - 1, reason: { system: 'model', code: 'china-par', text: `China-PAR 10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (≥ 10 %)` }, priority: 'routine', dueBy: plusDays(asOf, 30) });
-    } else if (lifetime.high === true) {
-      // Managed as high risk (2023 lipid guideline, figure 1).
-      const text = `China-PAR 10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % (intermediate), age < 55, high lifetime risk: ${lifetime.factors.join(', ')}`;
-      interventions.push({ code: 'statin-counselling', assessment: assessments.length - 1, reason: { system: 'model', code: 'china-par', text }, priority: 'routine', dueBy: plusDays(asOf, 30) });
+    // A high lifetime risk is managed as high risk (2023 lipid guideline, figure 1).
+    const why =
+      r.category === 'high' ? '(≥ 10 %)' : lifetime.high === true ? `(intermediate), age < 55, high lifetime risk: ${lifetime.factors.join(', ')}` : null;
+    if (why) {
+      interventions.push({ code: 'statin-counselling', assessment: assessments.length - 1, reason: { system: 'model', code: 'china-par', text: `China-PAR 10-year ASCVD risk ${(100 * r.risk).toFixed(1)} % ${why}` }, priority: 'routine', dueBy: plusDays(asOf, 30) });
     }
   }
 
