@@ -43,7 +43,12 @@ const open = (page: Page, path: string, username: string) => openAs(page, server
 
 /** The state shown in the referral page's heading. */
 const headingState = (page: Page) => page.locator('h1 [data-testid="referral-state"]').getAttribute('data-state');
-const moves = async (page: Page) => (await page.locator('[data-testid^="referral-move-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).map((s) => String(s).replace('referral-move-', ''));
+/** The moves offered, read once the referral has loaded (the workflow panel renders with them). */
+const moves = async (page: Page) => {
+  await page.getByTestId('referral-workflow').waitFor();
+  const ids = await page.locator('[data-testid^="referral-move-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+  return ids.map((s) => String(s).replace('referral-move-', ''));
+};
 
 beforeAll(async () => {
   server = await startServer();
