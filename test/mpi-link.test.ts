@@ -73,6 +73,12 @@ describe('MPI over the store', () => {
     expect(await personsNow()).toEqual(before);
     const models = await sql<{ n: number }>`SELECT count(*)::int AS n FROM mpi_model`.execute(database.db);
     expect(models.rows[0].n).toBe(2);
+    // The batch rewrote links and person numbers: every link row still carries its person's number.
+    const numbered = await sql<{ drift: number; numbered: number }>`
+      SELECT count(*) FILTER (WHERE l.resident_number IS DISTINCT FROM p.resident_number)::int AS drift, count(l.resident_number)::int AS numbered
+      FROM mpi_link l JOIN mpi_person p ON p.id = l.person_id`.execute(database.db);
+    expect(numbered.rows[0].drift).toBe(0);
+    expect(numbered.rows[0].numbered).toBeGreaterThan(patients.length / 2);
   }, 300_000);
 
   it('a manual merge survives the batch, and new Patients are matched with the fitted model', async () => {

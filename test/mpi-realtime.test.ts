@@ -185,6 +185,32 @@ describe('review, merge and unmerge', () => {
     expect(r.status).toBe(409);
   });
 
+  it('every link row carries its person’s resident number, through numbering, merge and unmerge', async () => {
+    const db = server.database.db;
+    /** Link rows whose copy of the number differs from their person's (the candidate query reads the copy). */
+    const drift = async () => (await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM mpi_link l JOIN mpi_person p ON p.id = l.person_id WHERE l.resident_number IS DISTINCT FROM p.resident_number`.execute(db)).rows[0].n;
+    const numberOf = async (patient: string) => (await sql<{ n: string | null }>`SELECT resident_number AS n FROM mpi_link WHERE patient_id = ${patient}`.execute(db)).rows[0]?.n;
+    const zhaoId = generateResidentId({ regionCode: '330109', birthDate: '1969-05-21', sequence: 44, sex: 'female' });
+    // A person first registered without an ID, then again with one: the person is numbered and both links follow.
+    const first = await create(patient({ name: '赵敏', birthDate: '1969-05-21', gender: 'female', phone: '13755556666', address: '浙江省杭州市萧山区城厢街道城河村5组2号' }));
+    expect(await numberOf(first)).toBeNull();
+    const second = await create(patient({ name: '赵敏', id: zhaoId, birthDate: '1969-05-21', gender: 'female', phone: '13755556666', address: '浙江省杭州市萧山区城厢街道城河村5组2号' }));
+    expect(await personOf(second)).toBe(await personOf(first));
+    expect([await numberOf(first), await numberOf(second)]).toEqual([zhaoId, zhaoId]);
+    // Merging the numbered person into one without a number numbers the target's links; unmerge takes it back.
+    const target = await personOf(ids.li1);
+    const source = await personOf(first);
+    expect(await numberOf(ids.li1)).toBeNull();
+    expect((await api('/mpi/merge', { method: 'POST', body: { source, target }, token: users.steward })).status).toBe(200);
+    expect([await numberOf(ids.li1), await numberOf(first)]).toEqual([zhaoId, zhaoId]);
+    expect(await drift()).toBe(0);
+    expect((await api('/mpi/unmerge', { method: 'POST', body: { person: source }, token: users.steward })).status).toBe(200);
+    expect([await numberOf(ids.li1), await numberOf(first), await numberOf(second)]).toEqual([null, zhaoId, zhaoId]);
+    expect(await numberOf(ids.zhang)).toBe(zhangId);
+    expect(await drift()).toBe(0);
+  });
+
   it('a rejected pair is not proposed again after an update', async () => {
     const a = await create(patient({ name: '孙丽', birthDate: '1966-01-01', gender: 'female' }));
     const b = await create(patient({ name: '孙丽', birthDate: '1979-06-30', gender: 'female' }));

@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/index.js';
 import { modelFromJson, modelToJson, type MatchRecord, type MpiModel } from './pure/index.js';
 
-/** A stored candidate: record, link and the person's resident number. */
+/** A stored candidate: record, link and the person's resident number (kept on the link row: migration 0010). */
 export interface PoolRow {
   patientId: string;
   personId: string | null;
@@ -69,10 +69,9 @@ export function cappedPoolQuery(keys: readonly { key: string; cap: number }[]): 
       CROSS JOIN LATERAL (SELECT patient_id FROM mpi_block_key WHERE key = k.key ORDER BY patient_id LIMIT k.cap + 1) b
     ), small AS (SELECT key FROM hits GROUP BY key, cap HAVING count(*) <= cap),
     ids AS (SELECT DISTINCT patient_id FROM hits WHERE key IN (SELECT key FROM small))
-    SELECT ids.patient_id, f.record::text AS record, l.person_id, l.how, p.resident_number
+    SELECT ids.patient_id, f.record::text AS record, l.person_id, l.how, l.resident_number
     FROM ids JOIN mpi_feature f ON f.patient_id = ids.patient_id
-    LEFT JOIN mpi_link l ON l.patient_id = ids.patient_id
-    LEFT JOIN mpi_person p ON p.id = l.person_id`;
+    LEFT JOIN mpi_link l ON l.patient_id = ids.patient_id`;
 }
 
 interface PoolSqlRow {
