@@ -6,6 +6,7 @@
  * Real-time part (match on create, see bench/mpi-realtime.ts):
  *   npm run bench:mpi -- --realtime [--stored 200000] [--creates 1000] [--database-url postgres://…] [--keep-base] [--prewarm]
  *   [--broad-cap 100] (real-time cap of broad name blocks; 1000 = no lower cap, as before)
+ *   [--warmup 200] (creates run first and not measured: the JIT's warm-up)
  *   (--keep-base: keep the loaded database `hb_bench_mpi_base_<stored>` for the next run; drop it by hand)
  * The district is generated once into .bench-data/ and reused; each measured run is a fresh
  * child process, so peak RSS is the dedupe's alone.
@@ -98,6 +99,7 @@ async function realtime(): Promise<void> {
     keepBase: args.includes('--keep-base'),
     prewarm: args.includes('--prewarm'),
     broadCap: args.includes('--broad-cap') ? Number(arg('broad-cap', '100')) : undefined,
+    warmup: Number(arg('warmup', '200')),
   });
 }
 

@@ -73,10 +73,11 @@ describe('MPI over the store', () => {
     expect(await personsNow()).toEqual(before);
     const models = await sql<{ n: number }>`SELECT count(*)::int AS n FROM mpi_model`.execute(database.db);
     expect(models.rows[0].n).toBe(2);
-    // The batch rewrote links and person numbers: every link row still carries its person's number.
+    // The batch rewrote features, links and person numbers: every feature row still carries its link and number.
     const numbered = await sql<{ drift: number; numbered: number }>`
-      SELECT count(*) FILTER (WHERE l.resident_number IS DISTINCT FROM p.resident_number)::int AS drift, count(l.resident_number)::int AS numbered
-      FROM mpi_link l JOIN mpi_person p ON p.id = l.person_id`.execute(database.db);
+      SELECT count(*) FILTER (WHERE (f.person_id, f.how, f.resident_number) IS DISTINCT FROM (l.person_id, l.how, p.resident_number))::int AS drift,
+        count(f.resident_number)::int AS numbered
+      FROM mpi_feature f LEFT JOIN mpi_link l ON l.patient_id = f.patient_id LEFT JOIN mpi_person p ON p.id = l.person_id`.execute(database.db);
     expect(numbered.rows[0].drift).toBe(0);
     expect(numbered.rows[0].numbered).toBeGreaterThan(patients.length / 2);
   }, 300_000);

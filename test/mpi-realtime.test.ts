@@ -185,12 +185,13 @@ describe('review, merge and unmerge', () => {
     expect(r.status).toBe(409);
   });
 
-  it('every link row carries its person’s resident number, through numbering, merge and unmerge', async () => {
+  it('every candidate row carries its link and its person’s resident number, through numbering, merge, unmerge and update', async () => {
     const db = server.database.db;
-    /** Link rows whose copy of the number differs from their person's (the candidate query reads the copy). */
+    /** Feature rows whose copy of the link or number differs from mpi_link and mpi_person (the candidate query reads the copy). */
     const drift = async () => (await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM mpi_link l JOIN mpi_person p ON p.id = l.person_id WHERE l.resident_number IS DISTINCT FROM p.resident_number`.execute(db)).rows[0].n;
-    const numberOf = async (patient: string) => (await sql<{ n: string | null }>`SELECT resident_number AS n FROM mpi_link WHERE patient_id = ${patient}`.execute(db)).rows[0]?.n;
+      SELECT count(*)::int AS n FROM mpi_feature f LEFT JOIN mpi_link l ON l.patient_id = f.patient_id LEFT JOIN mpi_person p ON p.id = l.person_id
+      WHERE (f.person_id, f.how, f.resident_number) IS DISTINCT FROM (l.person_id, l.how, p.resident_number)`.execute(db)).rows[0].n;
+    const numberOf = async (patient: string) => (await sql<{ n: string | null }>`SELECT resident_number AS n FROM mpi_feature WHERE patient_id = ${patient}`.execute(db)).rows[0]?.n;
     const zhaoId = generateResidentId({ regionCode: '330109', birthDate: '1969-05-21', sequence: 44, sex: 'female' });
     // A person first registered without an ID, then again with one: the person is numbered and both links follow.
     const first = await create(patient({ name: '赵敏', birthDate: '1969-05-21', gender: 'female', phone: '13755556666', address: '浙江省杭州市萧山区城厢街道城河村5组2号' }));
@@ -208,6 +209,11 @@ describe('review, merge and unmerge', () => {
     expect((await api('/mpi/unmerge', { method: 'POST', body: { person: source }, token: users.steward })).status).toBe(200);
     expect([await numberOf(ids.li1), await numberOf(first), await numberOf(second)]).toEqual([null, zhaoId, zhaoId]);
     expect(await numberOf(ids.zhang)).toBe(zhangId);
+    // An update re-writes the feature row: it keeps its link and number.
+    await fhirFetch(`${server.fhir}/Patient/${second}`, { method: 'PUT', body: { ...patient({ name: '赵敏', id: zhaoId, birthDate: '1969-05-21', gender: 'female', phone: '13755557777' }), id: second } });
+    expect(await numberOf(second)).toBe(zhaoId);
+    const row = (await sql<{ person_id: string; how: string }>`SELECT person_id, how FROM mpi_feature WHERE patient_id = ${second}`.execute(db)).rows[0];
+    expect(row.person_id).toBe(await personOf(second));
     expect(await drift()).toBe(0);
   });
 

@@ -131,7 +131,8 @@ export function createMpiProjector(options: MpiProjectorOptions = {}): Projector
       const others = await repo.otherMembers(ex, autoPersons, live);
       const numbers = new Map<string, string>();
       for (const p of pool) if (p.personId && p.residentNumber) numbers.set(p.personId, p.residentNumber);
-      const linker = new IncrementalLinker(pool, { model, newId, rejected, personResidentNumbers: numbers, maxBlockSize: cap });
+      // One create: the candidate query read exactly its candidates, so the linker needs no blocking index.
+      const linker = new IncrementalLinker(pool, { model, newId, rejected, personResidentNumbers: numbers, maxBlockSize: cap, poolIsCandidates: live.length === 1 });
 
       const persons: { id: string; residentNumber: string | null }[] = [];
       const linkRows: repo.LinkRow[] = [];

@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/index.js';
 import { modelFromJson, modelToJson, type MatchRecord, type MpiModel } from './pure/index.js';
 
-/** A stored candidate: record, link and the person's resident number (kept on the link row: migration 0010). */
+/** A stored candidate: record, link and the person's resident number (all on its feature row: migration 0010). */
 export interface PoolRow {
   patientId: string;
   personId: string | null;
@@ -56,6 +56,8 @@ export async function fetchPool(ex: Executor, keys: readonly string[], cap: numb
  * The candidate query with a cap per key: stored records sharing at least one key whose block
  * holds at most its cap. Each block is read with LIMIT cap + 1 from the `(key, patient_id)` index,
  * so the index entries read per create are bounded by the sum of the caps whatever the register's size.
+ * Each candidate is then one probe of `mpi_feature`, whose row carries the link and the person's
+ * resident number too (copies kept by triggers: migration 0010).
  * The ORDER BY (the index's order) keeps the planner on that index when its statistics are stale:
  * without it, statistics taken while the register was small (a bulk load, PGlite, or PostgreSQL with
  * autovacuum off or behind) made it scan the whole table once per key: 21 s instead of 30 ms for
@@ -69,9 +71,8 @@ export function cappedPoolQuery(keys: readonly { key: string; cap: number }[]): 
       CROSS JOIN LATERAL (SELECT patient_id FROM mpi_block_key WHERE key = k.key ORDER BY patient_id LIMIT k.cap + 1) b
     ), small AS (SELECT key FROM hits GROUP BY key, cap HAVING count(*) <= cap),
     ids AS (SELECT DISTINCT patient_id FROM hits WHERE key IN (SELECT key FROM small))
-    SELECT ids.patient_id, f.record::text AS record, l.person_id, l.how, l.resident_number
-    FROM ids JOIN mpi_feature f ON f.patient_id = ids.patient_id
-    LEFT JOIN mpi_link l ON l.patient_id = ids.patient_id`;
+    SELECT ids.patient_id, f.record::text AS record, f.person_id, f.how, f.resident_number
+    FROM ids JOIN mpi_feature f ON f.patient_id = ids.patient_id`;
 }
 
 interface PoolSqlRow {

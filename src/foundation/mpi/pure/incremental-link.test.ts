@@ -25,6 +25,22 @@ const linker = (pool: PoolEntry[], extra: Partial<ConstructorParameters<typeof I
 const zhang = { name: '张伟', id: rid('1958-03-14', 12), birthDate: '1958-03-14', gender: 'male' as const, phone: '13812345678' };
 
 describe('IncrementalLinker', () => {
+  it('poolIsCandidates decides one record as the indexed linker does, and links one record only', () => {
+    const stored: PoolEntry[] = [
+      { patientId: 's1', personId: 'P1', record: rec('s1', { ...zhang, id: undefined, phone: '13812345678' }) },
+      { patientId: 's2', personId: 'P2', record: rec('s2', { ...zhang, id: undefined, birthDate: '1958-03-15', phone: '13900000000' }) },
+      { patientId: 's3', personId: 'P3', record: rec('s3', { ...zhang, id: rid('1961-01-02', 7), birthDate: '1961-01-02', phone: '13700000000' }) },
+    ];
+    const incoming = { patientId: 'x', record: rec('x', zhang) };
+    const fixedIds = () => ({ newId: () => 'N' });
+    const indexed = linker(stored, fixedIds()).link(incoming);
+    const direct = linker(stored, { ...fixedIds(), poolIsCandidates: true });
+    expect(direct.link(incoming)).toEqual(indexed);
+    expect(indexed.personId).toBe('P1');
+    expect(indexed.reviews.length).toBeGreaterThan(0);
+    expect(() => direct.link({ patientId: 'y', record: rec('y', zhang) })).toThrow(/one record only/);
+  });
+
   it('creates a person for a record that links to nobody, then links its duplicate to it', () => {
     const l = linker([]);
     const a = l.link({ patientId: 'a', record: rec('a', zhang) });

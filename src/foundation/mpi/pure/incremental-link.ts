@@ -74,6 +74,12 @@ export interface LinkerOptions {
   personResidentNumbers?: ReadonlyMap<string, string>;
   /** Blocks larger than this in the pool are ignored (default 1000). */
   maxBlockSize?: number;
+  /**
+   * The pool is already the candidate set of the single record to link (the projector's candidate
+   * query for one create reads exactly the blocks within their caps): no blocking index is built,
+   * and the pool is scored as it is. Only for linking one record.
+   */
+  poolIsCandidates?: boolean;
 }
 
 /** Key of an unordered pair: ids in lexical order. */
@@ -105,13 +111,17 @@ export class IncrementalLinker {
   private readonly residentNumbers: Map<string, string>;
   private readonly max: number;
 
+  private readonly pool: readonly PoolEntry[] | null;
+  private linked = 0;
+
   constructor(
     pool: readonly PoolEntry[],
     private readonly options: LinkerOptions,
   ) {
     this.residentNumbers = new Map(options.personResidentNumbers ?? []);
     this.max = options.maxBlockSize ?? 1000;
-    for (const p of pool) this.add(p);
+    this.pool = options.poolIsCandidates ? pool : null;
+    if (!this.pool) for (const p of pool) this.add(p);
   }
 
   /** Resident number of a person after the decisions made so far. */
@@ -129,6 +139,7 @@ export class IncrementalLinker {
 
   /** Pool entries sharing a blocking key with `record` (blocks over the cap skipped). */
   candidates(record: MatchRecord): PoolEntry[] {
+    if (this.pool) return this.pool.filter((e) => e.patientId !== record.id);
     const seen = new Map<string, PoolEntry>();
     for (const k of blockingKeys(record)) {
       const list = this.index.get(k);
@@ -140,6 +151,7 @@ export class IncrementalLinker {
 
   /** Decide the link of one incoming record and add it to the pool. */
   link(incoming: IncomingRecord): LinkDecision {
+    if (this.pool && this.linked > 0) throw new Error('IncrementalLinker: poolIsCandidates links one record only');
     const { model, newId, rejected } = this.options;
     const record = { ...incoming.record, id: incoming.patientId };
     const scored = scoreCandidates(record, this.candidates(record), model, rejected);
@@ -196,7 +208,8 @@ export class IncrementalLinker {
     }
     // bridge/id-chain pairs are scored 'link': never also listed as 'weight'
     decision.reviews = decision.reviews.map((r) => (r.a < r.b ? r : { ...r, a: r.b, b: r.a }));
-    this.add({ patientId: record.id, personId: decision.personId, record });
+    if (this.pool) this.linked++;
+    else this.add({ patientId: record.id, personId: decision.personId, record });
     return decision;
   }
 }
