@@ -47,6 +47,15 @@ export async function readCurrentScoped(ex: Executor, resourceType: string, id: 
   return result.rows[0] ? toScoped(result.rows[0]) : undefined;
 }
 
+/**
+ * Current versions of many resources of one type with `allowed`, as {@link readCurrentScoped} gives
+ * for one: a row per id found (deleted and outside-scope rows included, content only when allowed).
+ */
+export async function readCurrentEachScoped(ex: Executor, resourceType: string, ids: readonly string[], scope: RawBuilder<boolean>): Promise<Map<string, StoredVersion & { allowed: boolean }>> {
+  const result = await sql<VersionRow>`SELECT ${SCOPED_COLUMNS(scope)} FROM fhir_resource r WHERE r.resource_type = ${resourceType} AND r.id = ANY(${[...ids]}::text[])`.execute(ex);
+  return new Map(result.rows.map((row) => [row.id, toScoped(row)]));
+}
+
 /** One historical version with `allowed`; content only when allowed. */
 export async function readVersionScoped(ex: Executor, resourceType: string, id: string, versionId: number, scope: RawBuilder<boolean>): Promise<(StoredVersion & { allowed: boolean }) | undefined> {
   const result = await sql<VersionRow>`

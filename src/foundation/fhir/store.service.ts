@@ -12,7 +12,8 @@ import type { Database, Executor } from '../db/index.js';
 import type { AuditSink } from './audit.js';
 import { patientCompartmentParams, patientCompartmentTypes } from './compartment.js';
 import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from './outcomes.js';
-import { outsideScope, readableFor, readCurrentManyScoped, readCurrentScoped, readHistoryScoped, readVersionScoped } from './scoped.repository.js';
+import { ReadBatcher } from './read-batcher.js';
+import { outsideScope, readableFor, readCurrentManyScoped, readHistoryScoped, readVersionScoped } from './scoped.repository.js';
 import { compileSearch, type CompiledSearch } from './search-compile.js';
 import { includeTargets, referencingResources, searchCount, searchPage } from './search.repository.js';
 import { paramStorage } from './param-storage.js';
@@ -117,6 +118,8 @@ export class FhirStore {
   private readonly projectors: Projector[];
   /** Server-assigned ids (UUIDs unless the options give another generator): bundles take theirs here too. */
   readonly newId: () => string;
+  /** Concurrent scoped single reads share one statement (read-batcher.ts). */
+  readonly reads: ReadBatcher;
 
   constructor(options: StoreOptions) {
     this.db = options.db;
@@ -124,6 +127,7 @@ export class FhirStore {
     this.clock = options.clock ?? (() => new Date());
     this.projectors = options.projectors ?? [];
     this.newId = options.newId ?? randomUUID;
+    this.reads = new ReadBatcher(this.db);
   }
 
   private auditRead(ctx: RequestContext, action: string, items: { resourceType: string; id: string; residentId?: string | null }[], detail: string | null = null, outcome = 'success'): void {
@@ -160,7 +164,7 @@ export class FhirStore {
     assertResourceType(resourceType);
     assertId(id);
     this.assertTypeReadable(ctx, action, resourceType);
-    const v = ctx.access ? await readCurrentScoped(this.db, resourceType, id, readableFor(ctx.access, resourceType)) : await readCurrent(this.db, resourceType, id);
+    const v = ctx.access ? await this.reads.read(resourceType, id, readableFor(ctx.access, resourceType)) : await readCurrent(this.db, resourceType, id);
     if (!v) throw new OperationOutcomeError(notFoundOutcome(`${resourceType}/${id} not found`));
     if (v.deleted) throw new OperationOutcomeError(gone);
     if ('allowed' in v && !v.allowed) throw this.denied(ctx, action, v);
