@@ -158,7 +158,13 @@ export function createMpiProjector(options: MpiProjectorOptions = {}): Projector
         }
       });
       // Large batches (imports) are written in chunks so no statement carries too many parameters' worth of rows.
-      const features = records.map((r, i) => ({ patientId: live[i], record: r, flags: recordFlags(r) }));
+      // Each feature row carries its link and the person's number (the candidate row, migration 0010):
+      // written here as decided, so the feature's insert trigger need not look them up; the link's
+      // trigger still checks them at the end of the statement and corrects a number this batch did not know.
+      const features = records.map((r, i) => {
+        const link = linkRows[i];
+        return { patientId: live[i], record: r, flags: recordFlags(r), personId: link.personId, how: link.how, residentNumber: linker.residentNumberOf(link.personId) ?? null };
+      });
       const keyRows = keys.flatMap((ks, i) => ks.map((key) => ({ key, patientId: live[i] })));
       if (live.length <= 2000) {
         await repo.writePlan(ex, { features, keys: keyRows, persons, links: linkRows, numbered, reviews, events }, REALTIME_ACTOR, now);

@@ -233,7 +233,8 @@ export async function retireEmpty(ex: Executor, personIds: readonly string[], no
 
 /** Everything one projector batch writes (see {@link writePlan}). */
 export interface WritePlan {
-  features: { patientId: string; record: MatchRecord; flags: string }[];
+  /** With the link as decided (person, how, the person's resident number), when the writer knows it. */
+  features: { patientId: string; record: MatchRecord; flags: string; personId?: string; how?: string; residentNumber?: string | null }[];
   keys: { key: string; patientId: string }[];
   persons: { id: string; residentNumber: string | null }[];
   links: LinkRow[];
@@ -252,9 +253,12 @@ export async function writePlan(ex: Executor, plan: WritePlan, actor: string, no
   const parts: RawBuilder<unknown>[] = [];
   if (plan.features.length) {
     const f = plan.features;
-    parts.push(sql`f AS (INSERT INTO mpi_feature (patient_id, record, flags, updated)
-      SELECT id, rec::jsonb, flags, ${t}::timestamptz FROM unnest(${f.map((r) => r.patientId)}::text[], ${f.map((r) => JSON.stringify(r.record))}::text[], ${f.map((r) => r.flags)}::text[]) AS t(id, rec, flags)
-      ON CONFLICT (patient_id) DO UPDATE SET record = EXCLUDED.record, flags = EXCLUDED.flags, updated = EXCLUDED.updated)`);
+    parts.push(sql`f AS (INSERT INTO mpi_feature (patient_id, record, flags, updated, person_id, how, resident_number)
+      SELECT id, rec::jsonb, flags, ${t}::timestamptz, person, how, rn
+      FROM unnest(${f.map((r) => r.patientId)}::text[], ${f.map((r) => JSON.stringify(r.record))}::text[], ${f.map((r) => r.flags)}::text[],
+                  ${f.map((r) => r.personId ?? null)}::text[], ${f.map((r) => r.how ?? null)}::text[], ${f.map((r) => r.residentNumber ?? null)}::text[]) AS t(id, rec, flags, person, how, rn)
+      ON CONFLICT (patient_id) DO UPDATE SET record = EXCLUDED.record, flags = EXCLUDED.flags, updated = EXCLUDED.updated,
+        person_id = EXCLUDED.person_id, how = EXCLUDED.how, resident_number = EXCLUDED.resident_number)`);
   }
   if (plan.keys.length) {
     parts.push(sql`k AS (INSERT INTO mpi_block_key (key, patient_id) SELECT * FROM unnest(${plan.keys.map((r) => r.key)}::bigint[], ${plan.keys.map((r) => r.patientId)}::text[]))`);
