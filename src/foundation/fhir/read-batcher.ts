@@ -8,13 +8,13 @@
  * ≈ 150 µs of the server's CPU in system calls, more than the read's own work (docs/benchmarks.md).
  *
  * Reads are grouped only when their scope compiles to the same SQL and parameters (the same user, or
- * users with the same scope); a group of one runs the single-row query. A failed batch fails each of
+ * users with the same scope); a group of one is a statement for one id. A failed batch fails each of
  * its reads with the same error. Only reads outside a transaction are batched: the store passes its
  * own database handle, never a transaction's.
  */
 import type { RawBuilder } from 'kysely';
 import type { Database } from '../db/index.js';
-import { readCurrentEachScoped, readCurrentScoped } from './scoped.repository.js';
+import { readCurrentEachScoped } from './scoped.repository.js';
 import type { StoredVersion } from './store.repository.js';
 
 type Scoped = StoredVersion & { allowed: boolean };
@@ -65,10 +65,6 @@ export class ReadBatcher {
     this.stats.statements++;
     this.stats.reads += g.reads.length;
     try {
-      if (g.reads.length === 1) {
-        g.reads[0].resolve(await readCurrentScoped(this.db, g.resourceType, g.reads[0].id, g.scope));
-        return;
-      }
       const rows = await readCurrentEachScoped(this.db, g.resourceType, [...new Set(g.reads.map((r) => r.id))], g.scope);
       for (const r of g.reads) r.resolve(rows.get(r.id));
     } catch (e) {

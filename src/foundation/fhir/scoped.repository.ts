@@ -41,19 +41,19 @@ function toScoped(row: VersionRow): StoredVersion & { allowed: boolean } {
 /** Columns of reads whose WHERE already holds the scope: every row returned is allowed. */
 const COLUMNS = sql`r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.resident_id, r.org_unit, r.content::text AS content`;
 
-/** Current version of one resource with `allowed` = the scope predicate; content only when allowed. */
-export async function readCurrentScoped(ex: Executor, resourceType: string, id: string, scope: RawBuilder<boolean>): Promise<(StoredVersion & { allowed: boolean }) | undefined> {
-  const result = await sql<VersionRow>`SELECT ${SCOPED_COLUMNS(scope)} FROM fhir_resource r WHERE r.resource_type = ${resourceType} AND r.id = ${id}`.execute(ex);
-  return result.rows[0] ? toScoped(result.rows[0]) : undefined;
-}
-
 /**
- * Current versions of many resources of one type with `allowed`, as {@link readCurrentScoped} gives
- * for one: a row per id found (deleted and outside-scope rows included, content only when allowed).
+ * Current versions of resources of one type with `allowed` = the scope predicate: a row per id found
+ * (deleted and outside-scope rows included, content only when allowed). One statement for one id or
+ * for the reads the ReadBatcher collected.
  */
 export async function readCurrentEachScoped(ex: Executor, resourceType: string, ids: readonly string[], scope: RawBuilder<boolean>): Promise<Map<string, StoredVersion & { allowed: boolean }>> {
   const result = await sql<VersionRow>`SELECT ${SCOPED_COLUMNS(scope)} FROM fhir_resource r WHERE r.resource_type = ${resourceType} AND r.id = ANY(${[...ids]}::text[])`.execute(ex);
   return new Map(result.rows.map((row) => [row.id, toScoped(row)]));
+}
+
+/** Current version of one resource with `allowed` = the scope predicate; content only when allowed. */
+export async function readCurrentScoped(ex: Executor, resourceType: string, id: string, scope: RawBuilder<boolean>): Promise<(StoredVersion & { allowed: boolean }) | undefined> {
+  return (await readCurrentEachScoped(ex, resourceType, [id], scope)).get(id);
 }
 
 /** One historical version with `allowed`; content only when allowed. */

@@ -112,7 +112,7 @@ export class IncrementalLinker {
   private readonly max: number;
 
   private readonly pool: readonly PoolEntry[] | null;
-  private linked = 0;
+  private linkedOne = false;
 
   constructor(
     pool: readonly PoolEntry[],
@@ -151,7 +151,7 @@ export class IncrementalLinker {
 
   /** Decide the link of one incoming record and add it to the pool. */
   link(incoming: IncomingRecord): LinkDecision {
-    if (this.pool && this.linked > 0) throw new Error('IncrementalLinker: poolIsCandidates links one record only');
+    if (this.pool && this.linkedOne) throw new Error('IncrementalLinker: poolIsCandidates links one record only');
     const { model, newId, rejected } = this.options;
     const record = { ...incoming.record, id: incoming.patientId };
     const scored = scoreCandidates(record, this.candidates(record), model, rejected);
@@ -208,7 +208,7 @@ export class IncrementalLinker {
     }
     // bridge/id-chain pairs are scored 'link': never also listed as 'weight'
     decision.reviews = decision.reviews.map((r) => (r.a < r.b ? r : { ...r, a: r.b, b: r.a }));
-    if (this.pool) this.linked++;
+    if (this.pool) this.linkedOne = true;
     else this.add({ patientId: record.id, personId: decision.personId, record });
     return decision;
   }
