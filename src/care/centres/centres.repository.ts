@@ -4,31 +4,22 @@
  * a transaction-scoped advisory lock), the bulk-enrolment candidates and the indicator rows.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../foundation/db/index.js';
+import { insertRows, replaceRows, type Executor } from '../../foundation/db/index.js';
 import { FACILITY_TYPE_SYSTEM, ICD10_SYSTEM, ORG_UNIT_EXTENSION, SPECIALISED_CENTRE_SYSTEM } from '../../foundation/fhir/index.js';
 import type { CentreDefinition, CodeRange } from './centres-config.js';
 import type { MilestoneKind } from './pathway.js';
 
-function insertRows(ex: Executor, table: string, rows: Record<string, unknown>[]) {
-  const columns = Object.keys(rows[0]);
-  const values = rows.map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`);
-  return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(values)}`.execute(ex);
-}
-
-/** Replaces the enrolment rows of these EpisodeOfCare ids. */
+/** Replaces the enrolment rows: deletes those of `episodeIds` (the EpisodeOfCare ids that may have rows), inserts `rows`. */
 export async function replaceEnrolments(ex: Executor, episodeIds: readonly string[], rows: Record<string, unknown>[]): Promise<void> {
-  if (episodeIds.length === 0) return;
-  await sql`DELETE FROM care_centre_enrolment WHERE episode_id = ANY(${[...episodeIds]}::text[])`.execute(ex);
-  for (let i = 0; i < rows.length; i += 500) await insertRows(ex, 'care_centre_enrolment', rows.slice(i, i + 500));
+  await replaceRows(ex, 'care_centre_enrolment', 'episode_id', episodeIds, rows);
 }
 
-/** Replaces the milestone rows of these resources. */
+/** Replaces the milestone rows: deletes those of `keys` (the resources that may have rows), inserts `rows`. */
 export async function replaceMilestones(ex: Executor, keys: readonly { resourceType: string; id: string }[], rows: Record<string, unknown>[]): Promise<void> {
-  if (keys.length === 0) return;
   const byType = new Map<string, string[]>();
   for (const k of keys) byType.set(k.resourceType, [...(byType.get(k.resourceType) ?? []), k.id]);
   for (const [type, ids] of byType) await sql`DELETE FROM care_centre_milestone WHERE resource_type = ${type} AND resource_id = ANY(${ids}::text[])`.execute(ex);
-  for (let i = 0; i < rows.length; i += 500) await insertRows(ex, 'care_centre_milestone', rows.slice(i, i + 500));
+  await insertRows(ex, [{ table: 'care_centre_milestone', rows }]);
 }
 
 export interface CentreFacility {

@@ -6,7 +6,7 @@
  */
 import type { Encounter, EpisodeOfCare, MedicationAdministration, Procedure } from '@medplum/fhirtypes';
 import type { Executor } from '../../foundation/db/index.js';
-import type { Projector, ResourceChange } from '../../foundation/fhir/index.js';
+import { replacedIds, type Projector, type ResourceChange } from '../../foundation/fhir/index.js';
 import { readEnrolment } from './centres-fhir.js';
 import { arrivalOf, pciOf, thrombolysisOf, type Milestone } from './pathway.js';
 import { replaceEnrolments, replaceMilestones } from './centres.repository.js';
@@ -31,13 +31,13 @@ export const centresProjector: Projector = {
       if (!e) continue;
       enrolments.push({ episode_id: c.id, centre: e.centre, resident_id: c.residentId, patient_id: e.patient, org_unit: c.orgUnit, facility: e.facility, condition_id: e.condition, enrolled: new Date(e.enrolled), ended: e.ended ? new Date(e.ended) : null, status: e.status });
     }
-    await replaceEnrolments(ex, episodes.map((c) => c.id), enrolments);
+    await replaceEnrolments(ex, replacedIds(episodes), enrolments);
     const others = changes.filter((c) => c.resourceType !== 'EpisodeOfCare');
     const milestones: Record<string, unknown>[] = [];
     for (const c of others) {
       const m = milestoneOf(c);
       if (m) milestones.push({ resource_type: c.resourceType, resource_id: c.id, resident_id: c.residentId, org_unit: c.orgUnit, kind: m.kind, at: new Date(m.at), encounter_id: m.encounter });
     }
-    await replaceMilestones(ex, others.map((c) => ({ resourceType: c.resourceType, id: c.id })), milestones);
+    await replaceMilestones(ex, others.filter((c) => !c.created).map((c) => ({ resourceType: c.resourceType, id: c.id })), milestones);
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { Task } from '@medplum/fhirtypes';
 import type { Executor } from '../../foundation/db/index.js';
-import type { Projector, ResourceChange } from '../../foundation/fhir/index.js';
+import { replacedIds, type Projector, type ResourceChange } from '../../foundation/fhir/index.js';
 import { facilities } from '../referral/index.js';
 import { readTeleconsultTask } from './teleconsult-fhir.js';
 import { turnaroundMinutes } from './teleconsult-state.js';
@@ -53,6 +53,6 @@ export const teleconsultProjector: Projector = {
         turnaround_minutes: turnaroundMinutes(requestedAt, answeredAt),
       };
     });
-    await replaceTeleconsults(ex, changes.map((c) => c.id), rows);
+    await replaceTeleconsults(ex, replacedIds(changes), rows);
   },
 };

@@ -1,6 +1,6 @@
 /** SQL of teleconsultation (the only file of this module with SQL besides the migration). */
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../foundation/db/index.js';
+import { replaceRows, type Executor } from '../../foundation/db/index.js';
 import type { Prefixes } from '../referral/index.js';
 import type { TeleconsultState } from './teleconsult-state.js';
 
@@ -29,14 +29,9 @@ export interface TeleconsultRow {
   turnaround_minutes: number | null;
 }
 
-/** Replaces the projection rows of the given Tasks (a deleted Task, or one that is not a teleconsultation, leaves none). */
+/** Replaces the projection rows: deletes those of `taskIds` (the Tasks that may have rows), inserts `rows` (a deleted Task, or one that is not a teleconsultation, has none). */
 export async function replaceTeleconsults(ex: Executor, taskIds: readonly string[], rows: Record<string, unknown>[]): Promise<void> {
-  if (taskIds.length === 0) return;
-  await sql`DELETE FROM care_teleconsult WHERE task_id = ANY(${[...taskIds]}::text[])`.execute(ex);
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]);
-  const values = rows.map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`);
-  await sql`INSERT INTO care_teleconsult (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(values)}`.execute(ex);
+  await replaceRows(ex, 'care_teleconsult', 'task_id', taskIds, rows);
 }
 
 export async function teleconsultRow(ex: Executor, taskId: string): Promise<TeleconsultRow | undefined> {

@@ -5,7 +5,7 @@
  */
 import type { Encounter } from '@medplum/fhirtypes';
 import type { Executor } from '../../foundation/db/index.js';
-import type { Projector, ResourceChange } from '../../foundation/fhir/index.js';
+import { replacedIds, type Projector, type ResourceChange } from '../../foundation/fhir/index.js';
 import { facilities } from '../referral/index.js';
 import { readVisitOutcome } from './visit-fhir.js';
 import { replaceVisits } from './visits.repository.js';
@@ -33,6 +33,6 @@ export const visitsProjector: Projector = {
       referral_id: v.referral,
       teleconsult_id: v.teleconsult,
     }));
-    await replaceVisits(ex, changes.map((c) => c.id), rows);
+    await replaceVisits(ex, replacedIds(changes), rows);
   },
 };

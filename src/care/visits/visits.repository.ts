@@ -1,15 +1,10 @@
 /** SQL of village-clinic visits (the only file of this module with SQL besides the migration). */
 import { sql } from 'kysely';
-import type { Executor } from '../../foundation/db/index.js';
+import { replaceRows, type Executor } from '../../foundation/db/index.js';
 
-/** Replaces the projection rows of the given Encounters (one that no longer records an outcome leaves none). */
+/** Replaces the projection rows: deletes those of `encounterIds` (the Encounters that may have rows), inserts `rows`. */
 export async function replaceVisits(ex: Executor, encounterIds: readonly string[], rows: Record<string, unknown>[]): Promise<void> {
-  if (encounterIds.length === 0) return;
-  await sql`DELETE FROM care_visit WHERE encounter_id = ANY(${[...encounterIds]}::text[])`.execute(ex);
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]);
-  const values = rows.map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`);
-  await sql`INSERT INTO care_visit (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(values)}`.execute(ex);
+  await replaceRows(ex, 'care_visit', 'encounter_id', encounterIds, rows);
 }
 
 /** Residents of these villages, first by id (the demo's deterministic pick), skipping the first `skip`. */

@@ -7,7 +7,7 @@ export { BulkAnalyzeSchedule } from './bulk-analyze.js';
 export { fhirRoutes, FHIR_JSON, type FhirRoutesOptions } from './routes.js';
 export { BufferedAuditWriter, insertAudit, type AuditSink, type AuditRow } from './audit.js';
 export { runWithAuditSource, currentAuditSource, noteAuditRoles, type AuditSource } from './audit-source.js';
-export { WriteSession, orgUnitOf, type Projector, type ResourceChange, type WriteGuard } from './write-session.js';
+export { WriteSession, orgUnitOf, replacedIds, type Projector, type ResourceChange, type WriteGuard } from './write-session.js';
 export { loadFhirDefinitions, allResourceTypes, isKnownResourceType } from './definitions.js';
 export { indexResource, normalizeString } from './indexer.js';
 export { validateInput, isWellFormedReference } from './validate.js';

@@ -11,7 +11,7 @@ import { patientCompartmentParams } from './compartment.js';
 import { ORG_UNIT_EXTENSION } from './conventions.js';
 import { indexResource } from './indexer.js';
 import { badRequest } from './outcomes.js';
-import { existingKeys, insertAudit, patientOwners, readCurrent, writeVersions, type AuditRow, type PendingWrite, type StoredVersion } from './store.repository.js';
+import { existingKeys, patientOwners, readCurrent, writeVersions, type AuditRow, type PendingWrite, type StoredVersion } from './store.repository.js';
 import { localTargets } from './validate.js';
 
 /** A change handed to projectors, in the same transaction as the resource. */
@@ -23,6 +23,12 @@ export interface ResourceChange {
   deleted: boolean;
   residentId: string | null;
   orgUnit: string | null;
+  /**
+   * The store held no version of this resource before this write (its first version is in this
+   * flush), so no projector can hold rows for it: a projector may skip its replace-by-id delete and
+   * its lookups of earlier rows. Unset (false) where the caller cannot promise it, e.g. a rebuild.
+   */
+  created?: boolean;
 }
 
 /** Maintains projection tables (narrow analytic rows) from resource changes, in the write transaction. */
@@ -91,24 +97,18 @@ export class WriteSession {
     return write;
   }
 
-  /** Writes everything queued: reference check, owners, rows, projections, audit. */
   /** Versions written by this session so far. */
   get writeCount(): number {
     return this.latest.size;
   }
 
+  /** Writes everything queued: reference check, owners, rows and their audit, projections. */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const writes = this.pending.splice(0);
     await this.checkReferences(writes);
     await this.resolveOwners(writes);
     if (this.guard) await this.guard(this.ex, 'before', writes.filter((w) => w.versionId > 1));
-    await writeVersions(this.ex, writes);
-    if (this.guard) await this.guard(this.ex, 'after', writes.filter((w) => !w.deleted));
-    for (const projector of this.projectors) {
-      const changes = writes.filter((w) => projector.resourceTypes.includes(w.resourceType)).map(toChange);
-      if (changes.length > 0) await projector.apply(this.ex, changes);
-    }
     const audit: AuditRow[] = writes.map((w) => ({
       recorded: w.lastUpdated,
       actor: this.actor,
@@ -119,7 +119,13 @@ export class WriteSession {
       outcome: 'success',
       detail: null,
     }));
-    await insertAudit(this.ex, audit);
+    await writeVersions(this.ex, writes, audit);
+    if (this.guard) await this.guard(this.ex, 'after', writes.filter((w) => !w.deleted));
+    const changed = latestChanges(writes);
+    for (const projector of this.projectors) {
+      const changes = changed.filter((c) => projector.resourceTypes.includes(c.resourceType));
+      if (changes.length > 0) await projector.apply(this.ex, changes);
+    }
   }
 
   private async checkReferences(writes: Pending[]): Promise<void> {
@@ -157,16 +163,24 @@ export class WriteSession {
   }
 }
 
-function toChange(w: Pending): ResourceChange {
-  return {
-    resource: w.resource,
-    resourceType: w.resourceType,
-    id: w.id,
-    versionId: w.versionId,
-    deleted: w.deleted,
-    residentId: w.residentId,
-    orgUnit: w.orgUnit,
-  };
+/** Ids of the changes whose resources may already have projection rows (all but the `created`). */
+export function replacedIds(changes: readonly ResourceChange[]): string[] {
+  return changes.filter((c) => !c.created).map((c) => c.id);
+}
+
+/**
+ * What projectors see of a flush: each resource once, at its last version written (projection rows
+ * mirror the current version, as `fhir_resource` does), `created` when the flush holds its version 1.
+ */
+function latestChanges(writes: readonly Pending[]): ResourceChange[] {
+  const byKey = new Map<string, ResourceChange>();
+  for (const w of writes) {
+    const key = `${w.resourceType}/${w.id}`;
+    const created = byKey.get(key)?.created ?? w.versionId === 1;
+    byKey.delete(key);
+    byKey.set(key, { resource: w.resource, resourceType: w.resourceType, id: w.id, versionId: w.versionId, deleted: w.deleted, residentId: w.residentId, orgUnit: w.orgUnit, created });
+  }
+  return [...byKey.values()];
 }
 
 /** Org-unit code carried by the resource itself (Patient's village, a facility's area). */

@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Condition, Encounter, EpisodeOfCare, MedicationDispense, MedicationRequest, Observation, Patient } from '@medplum/fhirtypes';
-import type { Executor } from '../../foundation/db/index.js';
+import { insertRows, type Executor } from '../../foundation/db/index.js';
 import type { Projector, ResourceChange } from '../../foundation/fhir/index.js';
 import { bloodPressure, conditionActive, conditionCategory, datePart, dispense, encounterStart, fastingGlucose } from './classify.js';
 import { NATIONAL_RULES, type FollowUpRules } from './follow-up-rules.js';
@@ -16,26 +16,18 @@ import { encounterKind, enrolment, prescription, residentFacts } from './registr
 
 type Row = Record<string, unknown>;
 
-/** Deletes the rows of every changed resource, then inserts the new rows (500 per statement). */
-async function replace(ex: Executor, table: string, ids: string[], rows: Row[]): Promise<void> {
-  if (ids.length > 0) await sql`DELETE FROM ${sql.table(table)} WHERE resource_id = ANY(${ids}::text[])`.execute(ex);
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    const columns = Object.keys(chunk[0]);
-    const values = chunk.map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`);
-    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(values)}`.execute(ex);
-  }
-}
-
-/** Residents owning the current rows of the changed resources (before the rows are replaced). */
-async function formerResidents(ex: Executor, tables: Record<string, { ids: string[] }>): Promise<string[]> {
-  const out: string[] = [];
-  for (const [table, { ids }] of Object.entries(tables)) {
-    if (ids.length === 0) continue;
-    const rows = await sql<{ resident_id: string }>`SELECT DISTINCT resident_id FROM ${sql.table(table)} WHERE resource_id = ANY(${ids}::text[])`.execute(ex);
-    out.push(...rows.rows.map((r) => r.resident_id));
-  }
-  return out;
+/**
+ * Deletes the current rows of the changed resources and returns the residents who owned them (a
+ * deleted or re-owned resource recomputes its former resident), all tables in one statement.
+ */
+async function deleteRows(ex: Executor, tables: Record<string, { ids: string[] }>): Promise<string[]> {
+  const deletes = Object.entries(tables)
+    .filter(([, { ids }]) => ids.length > 0)
+    .map(([table, { ids }], i) => sql`${sql.ref(`d${i}`)} AS (DELETE FROM ${sql.table(table)} WHERE resource_id = ANY(${ids}::text[]) RETURNING resident_id)`);
+  if (deletes.length === 0) return [];
+  const union = sql.join(deletes.map((_d, i) => sql`SELECT resident_id FROM ${sql.ref(`d${i}`)}`), sql` UNION ALL `);
+  const rows = await sql<{ resident_id: string }>`WITH ${sql.join(deletes)} SELECT DISTINCT resident_id FROM (${union}) AS r`.execute(ex);
+  return rows.rows.map((r) => r.resident_id);
 }
 
 /** The chronic-care projector with the given follow-up rules (a district's configuration). */
@@ -55,8 +47,9 @@ export function createChronicProjector(rules: FollowUpRules = NATIONAL_RULES): P
         proj_dispense: { ids: [], rows: [] },
       };
       const touched = new Set<string>();
-      const put = (table: string, id: string, row: Row | null) => {
-        tables[table].ids.push(id);
+      // A created resource has no rows yet: nothing to delete, no former resident.
+      const put = (table: string, c: ResourceChange, row: Row | null) => {
+        if (!c.created) tables[table].ids.push(c.id);
         if (row) tables[table].rows.push(row);
       };
       for (const c of changes) {
@@ -65,37 +58,38 @@ export function createChronicProjector(rules: FollowUpRules = NATIONAL_RULES): P
         const r = c.resource && c.residentId ? c.resource : null;
         if (c.resourceType === 'Patient') {
           const p = r ? residentFacts(r as Patient) : null;
-          put('proj_resident', c.id, p ? { resource_id: c.id, ...owner, birth_date: p.birthDate, deceased: p.deceased, care_team: p.careTeam } : null);
+          put('proj_resident', c, p ? { resource_id: c.id, ...owner, birth_date: p.birthDate, deceased: p.deceased, care_team: p.careTeam } : null);
         } else if (c.resourceType === 'Condition') {
           const cat = r ? conditionCategory(r as Condition) : null;
-          put('proj_condition', c.id, cat ? { resource_id: c.id, ...owner, category: cat.category, code: cat.code, onset: datePart((r as Condition).onsetDateTime ?? (r as Condition).recordedDate), active: conditionActive(r as Condition) } : null);
+          put('proj_condition', c, cat ? { resource_id: c.id, ...owner, category: cat.category, code: cat.code, onset: datePart((r as Condition).onsetDateTime ?? (r as Condition).recordedDate), active: conditionActive(r as Condition) } : null);
         } else if (c.resourceType === 'Observation') {
           const bp = r ? bloodPressure(r as Observation) : null;
           const glucose = r ? fastingGlucose(r as Observation) : null;
-          put('proj_bp', c.id, bp ? { resource_id: c.id, ...owner, effective: bp.effective, sbp: bp.sbp, dbp: bp.dbp, plausible: bp.plausible } : null);
-          put('proj_glucose', c.id, glucose ? { resource_id: c.id, ...owner, effective: glucose.effective, mmol_l: glucose.mmolL, plausible: glucose.plausible } : null);
+          put('proj_bp', c, bp ? { resource_id: c.id, ...owner, effective: bp.effective, sbp: bp.sbp, dbp: bp.dbp, plausible: bp.plausible } : null);
+          put('proj_glucose', c, glucose ? { resource_id: c.id, ...owner, effective: glucose.effective, mmol_l: glucose.mmolL, plausible: glucose.plausible } : null);
         } else if (c.resourceType === 'Encounter') {
           const start = r ? encounterStart(r as Encounter) : null;
           const k = r ? encounterKind(r as Encounter) : null;
-          put('proj_encounter', c.id, start && k ? { resource_id: c.id, ...owner, period_start: start, kind: k.kind, next_planned: k.nextPlanned } : null);
+          put('proj_encounter', c, start && k ? { resource_id: c.id, ...owner, period_start: start, kind: k.kind, next_planned: k.nextPlanned } : null);
         } else if (c.resourceType === 'EpisodeOfCare') {
           const e = r ? enrolment(r as EpisodeOfCare) : null;
-          put('proj_episode', c.id, e ? { resource_id: c.id, ...owner, category: e.category, status: e.status, start: e.start, care_team: e.careTeam } : null);
+          put('proj_episode', c, e ? { resource_id: c.id, ...owner, category: e.category, status: e.status, start: e.start, care_team: e.careTeam } : null);
         } else if (c.resourceType === 'MedicationRequest') {
           const m = r ? prescription(r as MedicationRequest) : null;
-          put('proj_prescription', c.id, m ? { resource_id: c.id, ...owner, authored: m.authored, drug: m.drug, drug_class: m.drugClass, category: m.category, days_supply: m.daysSupply, repeats: m.repeats, status: m.status } : null);
+          put('proj_prescription', c, m ? { resource_id: c.id, ...owner, authored: m.authored, drug: m.drug, drug_class: m.drugClass, category: m.category, days_supply: m.daysSupply, repeats: m.repeats, status: m.status } : null);
         } else if (c.resourceType === 'MedicationDispense') {
           const d = r ? dispense(r as MedicationDispense) : null;
           const rx = (r as MedicationDispense | null)?.authorizingPrescription?.[0]?.reference;
-          put('proj_dispense', c.id, d ? { resource_id: c.id, ...owner, handed_over: d.handedOver, drug: d.drug, drug_class: d.drugClass, days_supply: d.daysSupply, prescription: rx?.startsWith('MedicationRequest/') ? rx.slice(18) : null, flag: null } : null);
+          put('proj_dispense', c, d ? { resource_id: c.id, ...owner, handed_over: d.handedOver, drug: d.drug, drug_class: d.drugClass, days_supply: d.daysSupply, prescription: rx?.startsWith('MedicationRequest/') ? rx.slice(18) : null, flag: null } : null);
         }
       }
-      for (const id of await formerResidents(ex, tables)) touched.add(id);
-      for (const [table, { ids, rows }] of Object.entries(tables)) await replace(ex, table, ids, rows);
+      for (const id of await deleteRows(ex, tables)) touched.add(id);
+      await insertRows(ex, Object.entries(tables).map(([table, { rows }]) => ({ table, rows })));
       // A dispense handed over before its prescription was written is stored and flagged, never silently counted as valid.
-      if (tables.proj_dispense.ids.length > 0) {
+      const dispensed = tables.proj_dispense.rows.map((r) => r.resource_id as string);
+      if (dispensed.length > 0) {
         await sql`UPDATE proj_dispense d SET flag = 'before-prescription' FROM proj_prescription p
-                  WHERE d.resource_id = ANY(${tables.proj_dispense.ids}::text[]) AND p.resource_id = d.prescription AND d.handed_over < p.authored`.execute(ex);
+                  WHERE d.resource_id = ANY(${dispensed}::text[]) AND p.resource_id = d.prescription AND d.handed_over < p.authored`.execute(ex);
       }
       await refreshRegistry(ex, touched, rules);
     },

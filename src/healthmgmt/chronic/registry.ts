@@ -13,7 +13,7 @@
  * fasting glucose (diabetes) readings. The follow-up rules are in follow-up-rules.ts.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../foundation/db/index.js';
+import { insertRows, type Executor } from '../../foundation/db/index.js';
 import type { ChronicCategory } from './classify.js';
 import { NATIONAL_RULES, assessPatient, type FollowUpRules, type Reading } from './follow-up-rules.js';
 import { FOLLOW_UP_KIND } from './registry-sources.js';
@@ -53,6 +53,14 @@ export function registration(s: RegistrySources, category: ChronicCategory): { b
   return { basis, since, episodeId: ep[0]?.resource_id ?? null };
 }
 
+/** One source of the registry: `json_agg` of the listed columns of `table` for the residents, in `order`. */
+function source(table: string, columns: Record<string, string>, residents: RawBuilder<unknown>, where: string, order = ''): RawBuilder<unknown> {
+  const fields = Object.entries(columns).map(([name, expr]) => `'${name}', ${expr}`).join(', ');
+  return sql`(SELECT coalesce(json_agg(json_build_object(${sql.raw(fields)})${sql.raw(order ? ` ORDER BY ${order}` : '')}), '[]'::json)
+    FROM ${sql.table(table)} WHERE resident_id = ${residents}${sql.raw(where ? ` AND ${where}` : '')})`;
+}
+
+/** The projection rows of these residents, every table in one statement (one row of JSON arrays). */
 async function load(ex: Executor, residents: string[]): Promise<Map<string, RegistrySources>> {
   const out = new Map<string, RegistrySources>();
   const get = (id: string) => {
@@ -62,17 +70,25 @@ async function load(ex: Executor, residents: string[]): Promise<Map<string, Regi
   };
   const ids = sql`ANY(${residents}::text[])`;
   type Row = Record<string, unknown> & { resident_id: string };
-  const rows = async (q: RawBuilder<Row>) => (await q.execute(ex)).rows;
-  for (const r of await rows(sql<Row>`SELECT resident_id, org_unit, birth_date::text AS birth_date, deceased::text AS deceased, care_team FROM proj_resident WHERE resident_id = ${ids} ORDER BY (resource_id = resident_id) DESC`)) {
+  const { rows } = await sql<Record<'residents' | 'conditions' | 'episodes' | 'prescriptions' | 'bp' | 'glucose' | 'encounters', Row[]>>`SELECT
+    ${source('proj_resident', { resident_id: 'resident_id', org_unit: 'org_unit', birth_date: 'birth_date::text', deceased: 'deceased::text', care_team: 'care_team' }, ids, '', '(resource_id = resident_id) DESC')} AS residents,
+    ${source('proj_condition', { resident_id: 'resident_id', category: 'category', onset: 'onset::text', active: 'active', org_unit: 'org_unit' }, ids, '')} AS conditions,
+    ${source('proj_episode', { resident_id: 'resident_id', resource_id: 'resource_id', category: 'category', status: 'status', start: 'start::text', care_team: 'care_team' }, ids, '', 'start DESC NULLS LAST')} AS episodes,
+    ${source('proj_prescription', { resident_id: 'resident_id', category: 'category', authored: 'authored::text' }, ids, "category IS NOT NULL AND status NOT IN ('cancelled', 'entered-in-error')")} AS prescriptions,
+    ${source('proj_bp', { resident_id: 'resident_id', effective: 'effective::text', sbp: 'sbp::float8', dbp: 'dbp::float8' }, ids, 'plausible')} AS bp,
+    ${source('proj_glucose', { resident_id: 'resident_id', effective: 'effective::text', mmol_l: 'mmol_l::float8' }, ids, 'plausible')} AS glucose,
+    ${source('proj_encounter', { resident_id: 'resident_id', period_start: 'period_start::text', kind: 'kind', next_planned: 'next_planned::text' }, ids, '')} AS encounters`.execute(ex);
+  const all = rows[0];
+  for (const r of all.residents) {
     const s = get(r.resident_id);
     s.resident ??= r as unknown as RegistrySources['resident'];
   }
-  for (const r of await rows(sql<Row>`SELECT resident_id, category, onset::text AS onset, active, org_unit FROM proj_condition WHERE resident_id = ${ids}`)) get(r.resident_id).conditions.push(r as unknown as RegistrySources['conditions'][number]);
-  for (const r of await rows(sql<Row>`SELECT resident_id, resource_id, category, status, start::text AS start, care_team FROM proj_episode WHERE resident_id = ${ids} ORDER BY start DESC NULLS LAST`)) get(r.resident_id).episodes.push(r as unknown as RegistrySources['episodes'][number]);
-  for (const r of await rows(sql<Row>`SELECT resident_id, category, authored::text AS authored FROM proj_prescription WHERE resident_id = ${ids} AND category IS NOT NULL AND status NOT IN ('cancelled', 'entered-in-error')`)) get(r.resident_id).prescriptions.push(r as unknown as RegistrySources['prescriptions'][number]);
-  for (const r of await rows(sql<Row>`SELECT resident_id, effective::text AS effective, sbp::float8 AS sbp, dbp::float8 AS dbp FROM proj_bp WHERE resident_id = ${ids} AND plausible`)) get(r.resident_id).bp.push(r as unknown as RegistrySources['bp'][number]);
-  for (const r of await rows(sql<Row>`SELECT resident_id, effective::text AS effective, mmol_l::float8 AS mmol_l FROM proj_glucose WHERE resident_id = ${ids} AND plausible`)) get(r.resident_id).glucose.push(r as unknown as RegistrySources['glucose'][number]);
-  for (const r of await rows(sql<Row>`SELECT resident_id, period_start::text AS period_start, kind, next_planned::text AS next_planned FROM proj_encounter WHERE resident_id = ${ids}`)) get(r.resident_id).encounters.push(r as unknown as RegistrySources['encounters'][number]);
+  for (const r of all.conditions) get(r.resident_id).conditions.push(r as unknown as RegistrySources['conditions'][number]);
+  for (const r of all.episodes) get(r.resident_id).episodes.push(r as unknown as RegistrySources['episodes'][number]);
+  for (const r of all.prescriptions) get(r.resident_id).prescriptions.push(r as unknown as RegistrySources['prescriptions'][number]);
+  for (const r of all.bp) get(r.resident_id).bp.push(r as unknown as RegistrySources['bp'][number]);
+  for (const r of all.glucose) get(r.resident_id).glucose.push(r as unknown as RegistrySources['glucose'][number]);
+  for (const r of all.encounters) get(r.resident_id).encounters.push(r as unknown as RegistrySources['encounters'][number]);
   return out;
 }
 
@@ -125,11 +141,6 @@ export function registryRows(residentId: string, s: RegistrySources, rules: Foll
   return out;
 }
 
-const COLUMNS = [
-  'resident_id', 'category', 'org_unit', 'care_team', 'basis', 'since', 'birth_date', 'deceased', 'episode_id', 'last_follow_up', 'last_reading',
-  'last_sbp', 'last_dbp', 'last_glucose', 'control', 'consecutive_uncontrolled', 'urgent', 'urgent_reason', 'referral', 'next_due',
-] as const;
-
 /** Recomputes the registry rows of `residents` (delete + insert) on executor `ex` (the write transaction). */
 export async function refreshRegistry(ex: Executor, residents: Iterable<string>, rules: FollowUpRules = NATIONAL_RULES): Promise<void> {
   const ids = [...new Set(residents)].filter(Boolean);
@@ -137,8 +148,5 @@ export async function refreshRegistry(ex: Executor, residents: Iterable<string>,
   const sources = await load(ex, ids);
   await sql`DELETE FROM chronic_registry WHERE resident_id = ANY(${ids}::text[])`.execute(ex);
   const rows = ids.flatMap((id) => (sources.has(id) ? registryRows(id, sources.get(id) as RegistrySources, rules) : []));
-  for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((r) => sql`(${sql.join(COLUMNS.map((c) => r[c]))})`);
-    await sql`INSERT INTO chronic_registry (${sql.join(COLUMNS.map((c) => sql.ref(c)))}) VALUES ${sql.join(values)}`.execute(ex);
-  }
+  await insertRows(ex, [{ table: 'chronic_registry', rows }]);
 }

@@ -4,9 +4,8 @@
  * completed by the doctor — and deletes are exact). Only RiskAssessments whose method is one of
  * our models and Tasks whose code is one of our interventions are projected.
  */
-import { sql } from 'kysely';
 import type { RiskAssessment, Task } from '@medplum/fhirtypes';
-import type { Executor } from '../../foundation/db/index.js';
+import { replaceRows, type Executor } from '../../foundation/db/index.js';
 import type { Projector, ResourceChange } from '../../foundation/fhir/index.js';
 import { INTERVENTION_SYSTEM, RISK_MODEL_SYSTEM, RISK_PROBABILITY_SYSTEM, TRIGGER_SYSTEM } from './codes.js';
 
@@ -58,16 +57,6 @@ export function taskRow(id: string, residentId: string, orgUnit: string | null, 
   };
 }
 
-async function replace(ex: Executor, table: string, ids: string[], rows: Row[]): Promise<void> {
-  if (ids.length > 0) await sql`DELETE FROM ${sql.table(table)} WHERE resource_id = ANY(${ids}::text[])`.execute(ex);
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    const columns = Object.keys(chunk[0]);
-    const values = chunk.map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`);
-    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(values)}`.execute(ex);
-  }
-}
-
 /** The projector to register with the FhirStore (DOMAIN_PROJECTORS). */
 export const riskProjector: Projector = {
   name: 'risk-intervention',
@@ -77,12 +66,12 @@ export const riskProjector: Projector = {
     const tasks = { ids: [] as string[], rows: [] as Row[] };
     for (const c of changes) {
       const target = c.resourceType === 'Task' ? tasks : assessments;
-      target.ids.push(c.id);
+      if (!c.created) target.ids.push(c.id);
       if (!c.resource || !c.residentId) continue;
       const row = c.resourceType === 'Task' ? taskRow(c.id, c.residentId, c.orgUnit, c.resource as Task) : assessmentRow(c.id, c.residentId, c.orgUnit, c.resource as RiskAssessment);
       if (row) target.rows.push(row);
     }
-    await replace(ex, 'proj_risk_assessment', assessments.ids, assessments.rows);
-    await replace(ex, 'proj_risk_task', tasks.ids, tasks.rows);
+    await replaceRows(ex, 'proj_risk_assessment', 'resource_id', assessments.ids, assessments.rows);
+    await replaceRows(ex, 'proj_risk_task', 'resource_id', tasks.ids, tasks.rows);
   },
 };
