@@ -13,6 +13,7 @@
  * processes (backends sampled from pg_stat_activity, CPU read from /proc), because on a shared
  * machine wall time mostly measures the other jobs; the load average is printed before and after.
  */
+import { PLATFORM_NODE_FLAGS } from './node-flags.js';
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -81,7 +82,7 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 /** Runs the CLI; returns its output, wall seconds, CPU seconds and peak resident memory (MiB, from /proc VmHWM). */
 async function runCli(cliArgs: string[]): Promise<{ stdout: string; seconds: number; cpuSeconds: number; peakMiB: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...cliArgs], { env: { ...process.env, HB_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, CLI, ...cliArgs], { env: { ...process.env, HB_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

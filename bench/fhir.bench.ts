@@ -11,6 +11,7 @@
  * The server runs as its own process (the built CLI), as in production.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { PLATFORM_NODE_FLAGS } from './node-flags.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -57,7 +58,7 @@ function addBenchUser(env: Record<string, string>): void {
 function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server process.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '../bin/healthy-brain.js'), 'serve', '--port', String(port)], {
+  const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, ...nodeArgs, join(import.meta.dirname, '../bin/healthy-brain.js'), 'serve', '--port', String(port)], {
     env: { ...process.env, HB_LOG_LEVEL: 'warn', HB_DEMO_RESIDENTS: '0', HB_ACCESS_TOKEN_SECONDS: '86400', HB_RATE_LIMIT_MAX: '0', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });

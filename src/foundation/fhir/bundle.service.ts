@@ -74,19 +74,28 @@ function parseEntry(entry: BundleEntry, index: number): ParsedEntry {
   return { index, method, type, id: id || undefined, query: queryOf(search), fullUrl: entry.fullUrl, resource, ifNoneExist: request.ifNoneExist, ifMatch: request.ifMatch };
 }
 
-/** Replaces every reference equal to a key of `map` (in place, on a copy). */
+/**
+ * Replaces every reference equal to a key of `map`, in place: the resource is the request's own
+ * parsed copy, so nothing else sees it (no second copy of every resource of a bundle).
+ */
 function rewriteReferences<T>(value: T, map: Map<string, string>): T {
   if (map.size === 0) return value;
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
-    if (node && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node)) out[k] = k === 'reference' && typeof v === 'string' && map.has(v) ? map.get(v) : walk(v);
-      return out;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) if (item && typeof item === 'object') walk(item);
+    } else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      for (const key in record) {
+        const v = record[key];
+        if (key === 'reference' && typeof v === 'string') {
+          const to = map.get(v);
+          if (to !== undefined) record[key] = to;
+        } else if (v && typeof v === 'object') walk(v);
+      }
     }
-    return node;
   };
-  return walk(value) as T;
+  walk(value);
+  return value;
 }
 
 function written(v: StoredVersion, created: boolean): BundleResponseEntry {

@@ -115,22 +115,34 @@ export function isWellFormedReference(reference: string): boolean {
   return m !== null && isKnownResourceType(m[1]);
 }
 
-/** Every `reference` string in a resource, with a FHIRPath-like location. */
+/** Every `reference` string in a resource, with a FHIRPath-like location (built only for the references found). */
 export function referencesIn(value: unknown, path = ''): { path: string; reference: string }[] {
   const out: { path: string; reference: string }[] = [];
-  const walk = (node: unknown, at: string): void => {
+  const steps: (string | number)[] = [];
+  const at = () => {
+    let p = path;
+    for (const s of steps) p = typeof s === 'number' ? `${p}[${s}]` : p ? `${p}.${s}` : s;
+    return p;
+  };
+  const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, `${at}[${i}]`));
+      for (let i = 0; i < node.length; i++) {
+        steps.push(i);
+        walk(node[i]);
+        steps.pop();
+      }
     } else if (node && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
+      for (const key in node) {
         if (key === 'contained') continue;
-        const childPath = at ? `${at}.${key}` : key;
-        if (key === 'reference' && typeof child === 'string') out.push({ path: childPath, reference: child });
-        else walk(child, childPath);
+        const child = (node as Record<string, unknown>)[key];
+        steps.push(key);
+        if (key === 'reference' && typeof child === 'string') out.push({ path: at(), reference: child });
+        else if (child && typeof child === 'object') walk(child);
+        steps.pop();
       }
     }
   };
-  walk(value, path);
+  walk(value);
   return out;
 }
 
