@@ -14,6 +14,7 @@
  * machine wall time mostly measures the other jobs; the load average is printed before and after.
  */
 import { PLATFORM_NODE_FLAGS } from './node-flags.js';
+import { cpuSecondsOf, sampleDatabaseCpu } from './proc-cpu.js';
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -35,48 +36,6 @@ const DB = arg('db', 'both');
 const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const CONCURRENCY = arg('concurrency', '1,2');
 const CLI = resolve(arg('cli', join(import.meta.dirname, '../bin/healthy-brain.js')));
-/** Clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK: 100 on Linux). */
-const TICKS = 100;
-
-/** CPU seconds (user + system) a process has used so far; undefined once it has ended. */
-function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Samples, every 250 ms until stopped, the CPU seconds of the PostgreSQL server processes serving
- * `database` (a backend's last sample before it ends counts, so up to 250 ms of each may be missed).
- */
-function sampleDatabaseCpu(database: string): { stop: () => Promise<number> } {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  const seen = new Map<number, number>();
-  let busy: Promise<unknown> = admin.connect();
-  const tick = () => {
-    busy = busy.then(async () => {
-      const rows = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database])).rows;
-      for (const { pid } of rows) {
-        const cpu = cpuSecondsOf(pid);
-        if (cpu !== undefined) seen.set(pid, cpu);
-      }
-    });
-  };
-  const timer = setInterval(tick, 250);
-  return {
-    async stop() {
-      clearInterval(timer);
-      tick();
-      await busy;
-      await admin.end();
-      return [...seen.values()].reduce((a, b) => a + b, 0);
-    },
-  };
-}
-
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** Runs the CLI; returns its output, wall seconds, CPU seconds and peak resident memory (MiB, from /proc VmHWM). */
@@ -188,7 +147,7 @@ try {
     const url = kind === 'postgres' ? await createDatabase(name) : undefined;
     try {
       const target = url ? ['--database-url', url, '--concurrency', lanes] : ['--data', dataDir];
-      const dbCpu = url ? sampleDatabaseCpu(name) : undefined;
+      const dbCpu = url ? sampleDatabaseCpu(PG_URL, name) : undefined;
       const imp = await runCli(['import', out, ...target]);
       const importDbCpu = dbCpu ? Number((await dbCpu.stop()).toFixed(1)) : '';
       const m = /read (\d+), created (\d+).* rejected (\d+) in ([\d.]+) s/.exec(imp.stdout);

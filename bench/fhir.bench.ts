@@ -12,6 +12,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { PLATFORM_NODE_FLAGS } from './node-flags.js';
+import { cpuSecondsOf, sampleDatabaseCpu } from './proc-cpu.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -95,6 +96,7 @@ function person(i: number): { sex: 'male' | 'female'; year: number; family: stri
 async function run(kind: 'pglite' | 'postgres') {
   const port = 18000 + Math.floor(Math.random() * 1000);
   let env: Record<string, string>;
+  let database = '';
   let cleanup = async () => {};
   if (kind === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
@@ -102,6 +104,7 @@ async function run(kind: 'pglite' | 'postgres') {
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
     const name = `hb_bench_${Date.now()}`;
+    database = name;
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
@@ -130,6 +133,9 @@ async function run(kind: 'pglite' | 'postgres') {
     const ingest = async (clients: number) => {
       let resources = 0;
       let next = 0;
+      // One server process: its CPU is the server's (with --workers the primary only supervises).
+      const serverCpu0 = WORKERS === 1 ? (cpuSecondsOf(server.pid as number) ?? 0) : NaN;
+      const dbCpu = kind === 'postgres' ? sampleDatabaseCpu(PG_URL, database) : undefined;
       const t0 = performance.now();
       const client = async () => {
         for (let i = next++; i < BUNDLES; i = next++) {
@@ -139,12 +145,19 @@ async function run(kind: 'pglite' | 'postgres') {
         }
       };
       await Promise.all(Array.from({ length: clients }, client));
-      return { resources, perSecond: Math.round(resources / ((performance.now() - t0) / 1000)) };
+      const perSecond = Math.round(resources / ((performance.now() - t0) / 1000));
+      // CPU per resource (µs) of the server process and of its PostgreSQL backends: comparable across runs when the machine's speed is not.
+      const serverUs = Math.round((1e6 * ((cpuSecondsOf(server.pid as number) ?? serverCpu0) - serverCpu0)) / resources);
+      const dbUs = dbCpu ? Math.round((1e6 * (await dbCpu.stop())) / resources) : undefined;
+      return { resources, perSecond, serverUs, dbUs };
     };
     const sequential = await ingest(1);
+    const concurrent = await ingest(CLIENTS);
     result.bundleIngestResourcesPerSecond = sequential.perSecond;
-    result[`bundleIngest${CLIENTS}ClientsPerSecond`] = (await ingest(CLIENTS)).perSecond;
+    result[`bundleIngest${CLIENTS}ClientsPerSecond`] = concurrent.perSecond;
     result.bundleResources = sequential.resources;
+    result[`ingest${CLIENTS}ClientsServerCpuUsPerResource`] = concurrent.serverUs;
+    if (concurrent.dbUs !== undefined) result[`ingest${CLIENTS}ClientsPostgresCpuUsPerResource`] = concurrent.dbUs;
 
     // 2. Bulk patients.
     const ids: string[] = [];
