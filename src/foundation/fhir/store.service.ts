@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { OperationOutcomeError } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import type { Database, Executor } from '../db/index.js';
+import { analyzeDatabase, PeriodicAnalyze } from './analyze-schedule.js';
 import type { AuditSink } from './audit.js';
 import { patientCompartmentParams, patientCompartmentTypes } from './compartment.js';
 import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from './outcomes.js';
@@ -120,6 +120,8 @@ export class FhirStore {
   readonly newId: () => string;
   /** Concurrent scoped single reads share one statement (read-batcher.ts). */
   readonly reads: ReadBatcher;
+  /** ANALYZE after every 20,000 writes of this process (analyze-schedule.ts), unless a bulk load defers it. */
+  private readonly statistics = new PeriodicAnalyze(() => this.analyze());
 
   constructor(options: StoreOptions) {
     this.db = options.db;
@@ -201,38 +203,18 @@ export class FhirStore {
       written = session.writeCount;
       return result;
     });
-    if (!options.deferAnalyze) this.noteWrites(written);
+    if (!options.deferAnalyze) this.statistics.note(written);
     return result;
-  }
-
-  private writesSinceAnalyze = 0;
-  private analyzing: Promise<void> | undefined;
-
-  /**
-   * Refreshes planner statistics after every 20,000 writes of this process. PGlite runs no
-   * autovacuum, and on PostgreSQL a bulk load outruns it: without statistics the planner picks
-   * plans that are 100× slower after a load (measured: 7 s vs 23 ms on 100k patients).
-   */
-  private noteWrites(n: number): void {
-    this.writesSinceAnalyze += n;
-    if (this.writesSinceAnalyze < 20_000 || this.analyzing) return;
-    this.writesSinceAnalyze = 0;
-    this.analyzing = this.analyze().finally(() => (this.analyzing = undefined));
   }
 
   /** Resolves when background maintenance (statistics) has finished: call before closing the database. */
   async settle(): Promise<void> {
-    await this.analyzing;
+    await this.statistics.settle();
   }
 
   /** ANALYZE of the database (also run at the end of a bulk import). */
-  async analyze(): Promise<void> {
-    try {
-      // Every table: the store's and the domain projections (ANALYZE samples, so its cost is bounded).
-      await sql`ANALYZE`.execute(this.db);
-    } catch {
-      // Statistics are an optimisation: a failed ANALYZE (e.g. during shutdown) must not fail a write.
-    }
+  analyze(): Promise<void> {
+    return analyzeDatabase(this.db);
   }
 
   /**

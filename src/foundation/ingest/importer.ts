@@ -18,7 +18,7 @@
  *   against the Patients committed before it: two at once could miss each other's duplicates).
  * Each batch is still all-or-nothing; the import as a whole is not one transaction (it never was).
  *
- * Planner statistics are refreshed on the bulk schedule (fhir/bulk-analyze.ts), not after every
+ * Planner statistics are refreshed on the bulk schedule (fhir/analyze-schedule.ts), not after every
  * 20,000 writes of the store.
  */
 import { BulkAnalyzeSchedule, OperationOutcomeError, outcomes, validateInput, type FhirStore, type RequestContext } from '../fhir/index.js';

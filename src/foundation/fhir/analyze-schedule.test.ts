@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BulkAnalyzeSchedule } from './bulk-analyze.js';
+import { BulkAnalyzeSchedule, PeriodicAnalyze } from './analyze-schedule.js';
 
 /** A store whose ANALYZE finishes when the test says so. */
 function store() {
@@ -45,5 +45,26 @@ describe('BulkAnalyzeSchedule', () => {
     schedule.note(0);
     await schedule.finish();
     expect(s.calls).toHaveLength(0);
+  });
+});
+
+describe('PeriodicAnalyze', () => {
+  it('analyses after every N writes, one at a time, counting again from zero after each', async () => {
+    const s = store();
+    const schedule = new PeriodicAnalyze(s.analyze, 100);
+    schedule.note(60);
+    expect(s.calls).toHaveLength(0);
+    schedule.note(50);
+    expect(s.calls).toHaveLength(1);
+    schedule.note(200);
+    expect(s.calls).toHaveLength(1); // one is running: the count goes on
+    s.calls[0]();
+    await schedule.settle();
+    schedule.note(1);
+    expect(s.calls).toHaveLength(2); // 201 since the last start
+    s.calls[1]();
+    await schedule.settle();
+    schedule.note(99);
+    expect(s.calls).toHaveLength(2);
   });
 });
