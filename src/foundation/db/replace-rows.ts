@@ -1,7 +1,7 @@
 /**
  * Projection rows replaced by key, in as few statements as the data allows: every statement is a
- * round trip inside the write transaction, and on a two-core machine each one costs the server about
- * as much as a few resources' worth of rows (docs/benchmarks.md, "Statements per bundle").
+ * round trip inside the write transaction (parse, plan, and a wake-up of each side), so a projector
+ * writes all its tables in one (docs/benchmarks.md, "Statements per bundle and ingest CPU").
  *
  * Rows are plain records whose keys are column names (the first row's keys give the columns);
  * parameter types come from the target columns (INSERT … VALUES).
@@ -44,8 +44,8 @@ export async function insertRows(ex: Executor, batches: readonly { table: string
 }
 
 /**
- * Replaces the rows of `keys` in `table`: deletes those whose `keyColumn` is one of `deleteKeys`,
- * then inserts `rows`. Callers pass as `deleteKeys` only keys that may hold rows (a projector leaves
+ * Replaces rows of `table`: deletes those whose `keyColumn` is one of `deleteKeys`, then inserts
+ * `rows`. Callers pass as `deleteKeys` only keys that may hold rows (a projector leaves
  * out the resources a write created: see ResourceChange.created), so a create costs no DELETE.
  */
 export async function replaceRows(ex: Executor, table: string, keyColumn: string, deleteKeys: readonly string[], rows: readonly Row[]): Promise<void> {
