@@ -13,8 +13,6 @@
  * processes (backends sampled from pg_stat_activity, CPU read from /proc), because on a shared
  * machine wall time mostly measures the other jobs; the load average is printed before and after.
  */
-import { PLATFORM_NODE_FLAGS } from './node-flags.js';
-import { cpuSecondsOf, sampleDatabaseCpu } from './proc-cpu.js';
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -23,6 +21,8 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { PLATFORM_NODE_FLAGS } from './node-flags.js';
+import { cpuSecondsOf, sampleDatabaseCpu } from './proc-cpu.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

@@ -11,8 +11,6 @@
  * The server runs as its own process (the built CLI), as in production.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { PLATFORM_NODE_FLAGS } from './node-flags.js';
-import { cpuSecondsOf, sampleDatabaseCpu } from './proc-cpu.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,6 +19,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { drawGivenName, drawSurname } from '../src/simulate/names.js';
 import { Rng } from '../src/simulate/random.js';
+import { PLATFORM_NODE_FLAGS } from './node-flags.js';
+import { cpuSecondsOf, sampleDatabaseCpu } from './proc-cpu.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -133,8 +133,8 @@ async function run(kind: 'pglite' | 'postgres') {
     const ingest = async (clients: number) => {
       let resources = 0;
       let next = 0;
-      // One server process: its CPU is the server's (with --workers the primary only supervises).
-      const serverCpu0 = WORKERS === 1 ? (cpuSecondsOf(server.pid as number) ?? 0) : NaN;
+      // With --workers the process started is a supervisor: the servers' CPU is then not reported.
+      const serverCpu0 = WORKERS === 1 ? cpuSecondsOf(server.pid as number) : undefined;
       const dbCpu = kind === 'postgres' ? sampleDatabaseCpu(PG_URL, database) : undefined;
       const t0 = performance.now();
       const client = async () => {
@@ -147,7 +147,8 @@ async function run(kind: 'pglite' | 'postgres') {
       await Promise.all(Array.from({ length: clients }, client));
       const perSecond = Math.round(resources / ((performance.now() - t0) / 1000));
       // CPU per resource (µs) of the server process and of its PostgreSQL backends: comparable across runs when the machine's speed is not.
-      const serverUs = Math.round((1e6 * ((cpuSecondsOf(server.pid as number) ?? serverCpu0) - serverCpu0)) / resources);
+      const serverCpu1 = serverCpu0 === undefined ? undefined : cpuSecondsOf(server.pid as number);
+      const serverUs = serverCpu0 === undefined || serverCpu1 === undefined ? undefined : Math.round((1e6 * (serverCpu1 - serverCpu0)) / resources);
       const dbUs = dbCpu ? Math.round((1e6 * (await dbCpu.stop())) / resources) : undefined;
       return { resources, perSecond, serverUs, dbUs };
     };
@@ -156,7 +157,7 @@ async function run(kind: 'pglite' | 'postgres') {
     result.bundleIngestResourcesPerSecond = sequential.perSecond;
     result[`bundleIngest${CLIENTS}ClientsPerSecond`] = concurrent.perSecond;
     result.bundleResources = sequential.resources;
-    result[`ingest${CLIENTS}ClientsServerCpuUsPerResource`] = concurrent.serverUs;
+    if (concurrent.serverUs !== undefined) result[`ingest${CLIENTS}ClientsServerCpuUsPerResource`] = concurrent.serverUs;
     if (concurrent.dbUs !== undefined) result[`ingest${CLIENTS}ClientsPostgresCpuUsPerResource`] = concurrent.dbUs;
 
     // 2. Bulk patients.

@@ -101,8 +101,8 @@ export function createMpiProjector(options: MpiProjectorOptions = {}): Projector
       for (const c of changes) if (c.resourceType === 'Patient') latest.set(c.id, c);
       const ids = [...latest.keys()];
       if (ids.length === 0) return;
-      // A first version has no features, keys, links or decided pairs yet: skip those reads.
-      const seen = ids.filter((id) => latest.get(id)!.versionId > 1);
+      // A created Patient has no features, keys, links or decided pairs yet: skip those reads.
+      const seen = ids.filter((id) => !latest.get(id)!.created);
       await repo.deleteIndexOf(ex, seen);
       const links = await repo.linksOf(ex, seen);
       const events: repo.EventRow[] = [];
@@ -126,7 +126,7 @@ export function createMpiProjector(options: MpiProjectorOptions = {}): Projector
       const lookup = mergeCappedKeys(capped);
       const model = live.length ? await models.get(ex) : defaultMpiModel();
       const pool = live.length ? await repo.fetchCappedPool(ex, lookup) : [];
-      const rejected = await repo.rejectedPairs(ex, live.filter((id) => latest.get(id)!.versionId > 1));
+      const rejected = await repo.rejectedPairs(ex, live.filter((id) => !latest.get(id)!.created));
       const autoPersons = [...new Set(live.map((id) => links.get(id)).filter((l) => l && l.how !== 'manual').map((l) => l!.personId))];
       const others = await repo.otherMembers(ex, autoPersons, live);
       const numbers = new Map<string, string>();
