@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../foundation/random.js';
-import { fitBaseline, type BaselineSettings } from './farrington-core.js';
+import { fitBaseline, type BaselineModel, type BaselineSettings } from './farrington-core.js';
 import { BaselineFitter, fitBaselineIn } from './farrington-fit.js';
 
 /** Poisson counts with mean λ by inversion (enough for test data). */
@@ -30,6 +30,21 @@ function series(seed: number, length: number, level: number): number[] {
   });
 }
 
+/**
+ * The fast path computes e^η once per run of consecutive rows of one factor level and multiplies by
+ * e^β₁ along it, forms w·z without a division and μ̂^{1/6} from a cube root: the same model as the
+ * general path up to a few roundings (the R-agreement tests hold both to R).
+ */
+function expectSameModel(fast: BaselineModel | null, general: BaselineModel): void {
+  expect(fast).not.toBeNull();
+  if (!fast) return;
+  expect(fast.trend).toBe(general.trend);
+  for (const key of ['mu0', 'eta0', 'varEta0', 'phi'] as const) {
+    const [a, b] = [fast[key], general[key]];
+    expect(Math.abs(a - b), `${key}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)));
+  }
+}
+
 /** Fills the fitter with rows (index, level) and returns the general path's input for the same rows. */
 function fill(fitter: BaselineFitter, observed: number[], rows: [number, number][], levels: number) {
   rows.forEach(([k, l], i) => {
@@ -50,7 +65,7 @@ describe('BaselineFitter (allocation-free Farrington fits)', () => {
     ['no reweighting', { ...FLEXIBLE, reweight: false }],
     ['no trend', { ...FARRINGTON, trend: false }],
   ] as const) {
-    it(`${name}: the same model as fitBaseline to the last bit, windows and a seasonal factor`, () => {
+    it(`${name}: the same model as fitBaseline within 1e-12, windows and a seasonal factor`, () => {
       for (const [seed, level] of [
         [1, 0.7],
         [2, 3],
@@ -71,8 +86,7 @@ describe('BaselineFitter (allocation-free Farrington fits)', () => {
             const base = fill(fitter, observed, rows, levels);
             const fast = fitter.fit(t, settings);
             const general = fitBaseline(base, t, settings);
-            expect(fast).not.toBeNull();
-            expect(fast).toEqual(general);
+            expectSameModel(fast, general);
             compared++;
           }
         }
@@ -98,6 +112,6 @@ describe('BaselineFitter (allocation-free Farrington fits)', () => {
     const fitter = new BaselineFitter(observed, 21);
     const rows = [3, 2, 1].flatMap((i) => [-3, -2, -1, 0, 1, 2, 3].map((j): [number, number] => [190 - 52 * i + j, 0]));
     const base = fill(fitter, observed, rows, 1);
-    expect(fitBaselineIn(fitter, 190, FARRINGTON)).toEqual(fitBaseline(base, 190, FARRINGTON));
+    expectSameModel(fitBaselineIn(fitter, 190, FARRINGTON), fitBaseline(base, 190, FARRINGTON));
   });
 });
