@@ -75,6 +75,21 @@ export function essenceLevel(p: number): EssenceLevel {
   return p < 0.01 ? 'red' : p < 0.05 ? 'yellow' : 'blue';
 }
 
+/**
+ * The colour of a statistic whose p-value is P(T_df > stat), without that tail probability where the
+ * statistic is clearly on one side of both critical values qt(0.95, df) and qt(0.99, df): P(T > t)
+ * strictly decreases in t, so there p < 0.01 ⇔ stat > qt(0.99, df). Within 1e−9 (relative) of a
+ * critical value — far beyond the error of the computed tail and of the bisected quantile — and for
+ * NaN, the p-value decides as in {@link essenceLevel}. For the detector rows, which carry no p-value.
+ */
+export function essenceLevelOfStatistic(stat: number, df: number): EssenceLevel {
+  const q95 = qtUpper(0.95, df);
+  const q99 = qtUpper(0.99, df);
+  const near = (q: number): boolean => Math.abs(stat - q) <= 1e-9 * Math.max(1, Math.abs(q));
+  if (Number.isNaN(stat) || near(q95) || near(q99)) return essenceLevel(ptUpper(stat, df));
+  return stat > q99 ? 'red' : stat > q95 ? 'yellow' : 'blue';
+}
+
 /** First 0-based period the EWMA evaluates: a 7-period baseline plus the guard band. */
 export function ewmaFirstIndex(g: number): number {
   return 7 + g;
@@ -147,6 +162,12 @@ function windowSd(y: Float64Array, from: number, to: number, m: number): number 
  * Periods before the range only advance the EWMAs (the clipping needs the statistic, not its p-value).
  */
 export function essenceEwmaDetails(series: CountSeries, options: Partial<EwmaOptions> & { range?: EvaluationRange } = {}): EssenceRow[] {
+  return ewmaRows(series, options, true) as EssenceRow[];
+}
+
+// The EWMA of essenceEwmaDetails; without `detail` the rows are DetectionRows and a p-value is only
+// computed where the statistics alone do not decide the colour (essenceLevelOfStatistic).
+function ewmaRows(series: CountSeries, options: Partial<EwmaOptions> & { range?: EvaluationRange }, detail: boolean): DetectionRow[] {
   const B = options.B ?? 28;
   const g = options.g ?? 2;
   const w = [options.w1 ?? 0.4, options.w2 ?? 0.9];
@@ -161,7 +182,8 @@ export function essenceEwmaDetails(series: CountSeries, options: Partial<EwmaOpt
   let max = -Infinity;
   for (let i = 0; i < N; i++) max = Math.max(max, raw[i]);
   const scale = max < 1 ? medianPositive(raw) : 1;
-  const y = Float64Array.from(raw, (v) => v / scale);
+  const y = new Float64Array(N);
+  for (let i = 0; i < N; i++) y[i] = raw[i] / scale;
 
   const z = w.map(() => new Float64Array(N).fill(NaN));
   for (let j = 0; j < 2; j++) {
@@ -175,7 +197,7 @@ export function essenceEwmaDetails(series: CountSeries, options: Partial<EwmaOpt
   // Baseline lengths run 7..B: their constants depend only on the window geometry.
   const constants: WindowConstants[] = [];
   for (let n = 7; n <= B; n++) constants[n] = windowConstants(n, g, w);
-  const rows: EssenceRow[] = [];
+  const rows: (DetectionRow | EssenceRow)[] = [];
   const stats = [NaN, NaN];
   const sigmas = [NaN, NaN];
   for (let i = first; i <= range.end; i++) {
@@ -199,10 +221,20 @@ export function essenceEwmaDetails(series: CountSeries, options: Partial<EwmaOpt
       // Count at which this EWMA would reach p = 0.01 (in the original units).
       bound = Math.min(bound, ((expected + k.q99 * sigmas[j] - (1 - w[j]) * z[j][i - 1]) / w[j]) * scale);
     }
+    if (!detail && !Number.isNaN(stats[0]) && !Number.isNaN(stats[1])) {
+      // The smaller p-value belongs to the larger statistic (see smallerPValue), and so does its colour.
+      const alarm = essenceLevelOfStatistic(Math.max(stats[0], stats[1]), n - 1) === 'red';
+      rows.push({ index: i, observed: raw[i], threshold: bound, alarm });
+      continue;
+    }
     const best = smallerPValue(stats[0], stats[1], n - 1);
     const bestStat = stats[best.j];
     const bestP = best.p;
     const level = essenceLevel(bestP);
+    if (!detail) {
+      rows.push({ index: i, observed: raw[i], threshold: bound, alarm: level === 'red' });
+      continue;
+    }
     rows.push({
       index: i,
       observed: raw[i],
@@ -227,5 +259,5 @@ function medianPositive(raw: readonly number[]): number {
 
 /** ESSENCE EWMA as detector rows: alarm = red (p < 0.01), threshold = count needed for red. */
 export function essenceEwma(series: CountSeries, options: Partial<EwmaOptions> & { range?: EvaluationRange } = {}): DetectionRow[] {
-  return essenceEwmaDetails(series, options).map(({ index, observed, threshold, alarm }) => ({ index, observed, threshold, alarm }));
+  return ewmaRows(series, options, false);
 }

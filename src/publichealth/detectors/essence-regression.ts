@@ -9,7 +9,7 @@
  *
  * Background: Burkom H. (2007) Johns Hopkins APL Tech Dig 27(4):313–331; Fricker R.D. (2013) ch. 5.
  */
-import { essenceEwmaDetails, essenceLevel, ewmaFirstIndex, ptUpper, qtUpper, round5, type EssenceRow, type EwmaOptions } from './essence-ewma.js';
+import { essenceEwmaDetails, essenceLevel, essenceLevelOfStatistic, ewmaFirstIndex, ptUpper, qtUpper, round5, type EssenceRow, type EwmaOptions } from './essence-ewma.js';
 import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
 
 /** Parameters of {@link essenceRegression}. */
@@ -62,12 +62,12 @@ function designInverse(n: number, first: number): number[][] {
   return a.map((row) => row.slice(p));
 }
 
-/** Cache of {@link designInverse} by (n, first weekday): at most B − 10 lengths × 7 weekdays. */
-const inverses = new Map<number, number[][]>();
-function cachedInverse(n: number, first: number): number[][] {
+/** Cache of {@link designInverse} by (n, first weekday), flat row-major 8 × 8: at most B − 10 lengths × 7 weekdays. */
+const inverses = new Map<number, Float64Array>();
+function cachedInverse(n: number, first: number): Float64Array {
   const key = n * 8 + first;
   let inv = inverses.get(key);
-  if (!inv) inverses.set(key, (inv = designInverse(n, first)));
+  if (!inv) inverses.set(key, (inv = Float64Array.from(designInverse(n, first).flat())));
   return inv;
 }
 
@@ -93,6 +93,12 @@ export function essenceRegressionDetails(
   series: CountSeries,
   options: Partial<RegressionOptions> & { range?: EvaluationRange } = {},
 ): RegressionRow[] {
+  return regressionRows(series, options, true) as RegressionRow[];
+}
+
+// The regression of essenceRegressionDetails; without `detail` the rows are DetectionRows and a p-value
+// is only computed where the statistic alone does not decide the colour (essenceLevelOfStatistic).
+function regressionRows(series: CountSeries, options: Partial<RegressionOptions> & { range?: EvaluationRange }, detail: boolean): DetectionRow[] {
   const B = options.B ?? 28;
   const g = options.g ?? 2;
   const startWeekday = options.startWeekday ?? 1;
@@ -108,35 +114,39 @@ export function essenceRegressionDetails(
   if (range.start < first || range.end >= N || range.end < range.start) {
     throw new RangeError(`regression: range ${range.start}..${range.end} outside the evaluable periods ${first}..${N - 1}`);
   }
-  const rows: RegressionRow[] = [];
+  const rows: (DetectionRow | RegressionRow)[] = [];
+  const xty = new Float64Array(8);
+  const beta = new Float64Array(8);
+  // β₀ + β₁·t + δ_d of baseline day k (t = k + 1; Sunday, d = 7, is the reference day).
+  const fit = (k: number, d: number): number => beta[0] + (k + 1) * beta[1] + (d < 7 ? beta[d + 1] : 0);
   for (let i = range.start; i <= range.end; i++) {
     const n = Math.min(B, i - g);
     const from = i - g - n;
     const first = weekday(startWeekday, from);
     // X'y over the baseline: columns intercept, time, Monday…Saturday (Sunday is the reference day).
-    const xty = new Array<number>(8).fill(0);
-    for (let k = 0; k < n; k++) {
+    xty.fill(0);
+    for (let k = 0, d = first; k < n; k++, d = d === 7 ? 1 : d + 1) {
       const v = y[from + k];
-      const d = weekday(first, k);
       xty[0] += v;
       xty[1] += (k + 1) * v;
       if (d < 7) xty[d + 1] += v;
     }
     const inv = cachedInverse(n, first);
-    const beta = new Array<number>(8).fill(0);
-    for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) beta[r] += inv[r][c] * xty[c];
+    for (let r = 0; r < 8; r++) {
+      let b = 0;
+      for (let c = 0; c < 8; c++) b += inv[r * 8 + c] * xty[c];
+      beta[r] = b;
+    }
     let rss = 0;
     let fSum = 0;
-    const fitted = new Array<number>(n).fill(0);
-    for (let k = 0; k < n; k++) {
-      const d = weekday(first, k);
-      fitted[k] = beta[0] + (k + 1) * beta[1] + (d < 7 ? beta[d + 1] : 0);
-      rss += (y[from + k] - fitted[k]) ** 2;
-      fSum += fitted[k];
+    for (let k = 0, d = first; k < n; k++, d = d === 7 ? 1 : d + 1) {
+      const f = fit(k, d);
+      rss += (y[from + k] - f) ** 2;
+      fSum += f;
     }
     const fMean = fSum / n;
     let mss = 0;
-    for (let k = 0; k < n; k++) mss += (fitted[k] - fMean) ** 2;
+    for (let k = 0, d = first; k < n; k++, d = d === 7 ? 1 : d + 1) mss += (fit(k, d) - fMean) ** 2;
     const df = n - 8;
     const r2 = mss / (rss + mss);
     const r2adj = 1 - (1 - r2) * ((n - 1) / df);
@@ -145,17 +155,22 @@ export function essenceRegressionDetails(
     const forecast = beta[0] + (n + g + 1) * beta[1] + (dow < 7 ? beta[dow + 1] : 0);
     const expected = Math.max(0, forecast);
     const statistic = (y[i] - expected) / sigma;
-    const pValue = ptUpper(statistic, df);
-    let level = essenceLevel(pValue);
+    const pValue = detail ? ptUpper(statistic, df) : NaN;
+    let level = detail ? essenceLevel(pValue) : essenceLevelOfStatistic(statistic, df);
     if (level !== 'blue' && i >= 6 && y[i] < trailingMean(y, i, 1)) {
       const weekend = dow === 6 || dow === 7;
       const sameDay = i >= 42 ? trailingMean(y, i, 7) : NaN;
       if (!weekend || y[i] < sameDay) level = 'blue';
     }
+    const threshold = expected + qtUpper(0.99, df) * sigma;
+    if (!detail) {
+      rows.push({ index: i, observed: y[i], threshold, alarm: level === 'red' });
+      continue;
+    }
     rows.push({
       index: i,
       observed: y[i],
-      threshold: expected + qtUpper(0.99, df) * sigma,
+      threshold,
       alarm: level === 'red',
       expected,
       statistic,
@@ -176,7 +191,7 @@ function trailingMean(y: readonly number[], i: number, step: number): number {
 
 /** ESSENCE adaptive regression as detector rows: alarm = red, threshold = count needed for red. */
 export function essenceRegression(series: CountSeries, options: Partial<RegressionOptions> & { range?: EvaluationRange } = {}): DetectionRow[] {
-  return essenceRegressionDetails(series, options).map(({ index, observed, threshold, alarm }) => ({ index, observed, threshold, alarm }));
+  return regressionRows(series, options, false);
 }
 
 /**

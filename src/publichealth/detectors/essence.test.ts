@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { essenceEwma, essenceEwmaDetails, ptUpper, qtUpper, round5 } from './essence-ewma.js';
-import { essenceRegressionDetails, essenceSwitchDetails } from './essence-regression.js';
+import { mulberry32 } from '../../foundation/random.js';
+import { essenceEwma, essenceEwmaDetails, essenceLevel, essenceLevelOfStatistic, ptUpper, qtUpper, round5 } from './essence-ewma.js';
+import { essenceRegression, essenceRegressionDetails, essenceSwitchDetails } from './essence-regression.js';
 
 const daily = (observed: number[]) => ({ observed, frequency: 365 as const });
 
@@ -10,6 +11,34 @@ describe('Student-t helpers', () => {
     expect(round5(qtUpper(0.95, 27))).toBe(1.70329); // R: round(qt(0.95, 27), 5)
     expect(ptUpper(2, 10)).toBeCloseTo(0.03669402, 8); // R: 1 - pt(2, 10)
     expect(ptUpper(-2, 10)).toBeCloseTo(1 - 0.03669402, 8);
+  });
+});
+
+describe('colour from the statistic (detector rows without p-values)', () => {
+  it('agrees with the colour of the p-value on both sides of, and at, the critical values', () => {
+    for (const df of [6, 19, 27]) {
+      for (const q of [qtUpper(0.95, df), qtUpper(0.99, df)])
+        for (const t of [q * (1 - 1e-6), q * (1 - 1e-12), q, q * (1 + 1e-12), q * (1 + 1e-6)])
+          expect(essenceLevelOfStatistic(t, df), `df ${df}, t ${t}`).toBe(essenceLevel(ptUpper(t, df)));
+      for (const t of [-40, -1, 0, 1.5, 2.2, 3, 8, NaN]) expect(essenceLevelOfStatistic(t, df)).toBe(essenceLevel(ptUpper(t, df)));
+    }
+  });
+
+  it('essenceEwma and essenceRegression give the detail rows\' thresholds and alarms on random series', () => {
+    const rand = mulberry32(11);
+    let red = 0;
+    for (let s = 0; s < 40; s++) {
+      const level = 0.3 + 20 * rand();
+      const y = Array.from({ length: 200 }, (_, t) => Math.round(level * (1 + 0.5 * Math.sin(t / 9)) * (rand() < 0.05 ? 3 : 0.5 + rand())));
+      const slim = (rows: readonly { index: number; observed: number; threshold: number | null; alarm: boolean }[]) =>
+        rows.map(({ index, observed, threshold, alarm }) => ({ index, observed, threshold, alarm }));
+      const ewma = essenceEwma(daily(y));
+      expect(ewma).toEqual(slim(essenceEwmaDetails(daily(y))));
+      const reg = essenceRegression(daily(y), { startWeekday: 3 });
+      expect(reg).toEqual(slim(essenceRegressionDetails(daily(y), { startWeekday: 3 })));
+      red += ewma.filter((r) => r.alarm).length + reg.filter((r) => r.alarm).length;
+    }
+    expect(red).toBeGreaterThan(20);
   });
 });
 
