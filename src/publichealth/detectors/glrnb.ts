@@ -7,6 +7,7 @@
  * R was used only to compare outputs.
  */
 import { fitPoissonGlm } from './glm.js';
+import { fitPeriodicPoisson } from './glm-periodic.js';
 import { glrScanAllStarts, glrScanLowerHull } from './glr-scan.js';
 import { assertRange, defaultMonitoringRange } from './range.js';
 import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
@@ -40,12 +41,21 @@ export interface GlrnbOptions {
 export function estimateGlrMu0(series: CountSeries, range: EvaluationRange, model: GlrMu0Model = { S: 1, trend: false }): number[] {
   if (range.start < 1) throw new RangeError('glrnb: estimating mu0 needs observations before the range');
   const rows = harmonicDesign(series.frequency, model, range.end + 1);
-  const fit = fitPoissonGlm({ x: rows.slice(0, range.start), y: series.observed.slice(0, range.start) });
+  const p = series.frequency;
+  // Without trend the design is periodic (glm-periodic.ts); where that fit refuses, with a trend and
+  // with less than one full period, the general GLM (R's aliasing: an aliased coefficient contributes nothing).
+  const periodic = model.trend || range.start < p ? null : fitPeriodicPoisson(series.observed, range.start, p, (r) => rows[(r + p - 1) % p]);
+  let beta: ArrayLike<number>;
+  if (periodic) beta = periodic;
+  else {
+    const fit = fitPoissonGlm({ x: rows.slice(0, range.start), y: series.observed.slice(0, range.start) });
+    beta = fit.coefficients.map((b, j) => (fit.aliased[j] ? 0 : b));
+  }
   const mu0: number[] = [];
   for (let t = range.start; t <= range.end; t++) {
     const row = rows[t];
     let eta = 0;
-    for (let j = 0; j < row.length; j++) eta += fit.aliased[j] ? 0 : row[j] * fit.coefficients[j];
+    for (let j = 0; j < row.length; j++) eta += row[j] * beta[j];
     mu0.push(Math.exp(eta));
   }
   return mu0;
