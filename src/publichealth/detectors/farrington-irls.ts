@@ -9,7 +9,7 @@
  * (then multiplied by e^β₁), and w·z without a division. Those change a few roundings: the fits agree
  * with the general path to ≈ 1e-14 relative (farrington-fit.test.ts holds them to 1e-12).
  */
-import { DenseCholesky } from './glm-cholesky.js';
+import { ArrowheadCholesky, DenseCholesky, type NormalEquationsSolver } from './glm-cholesky.js';
 /** Same constants as glm.ts (R's glm.control defaults and linkinv floor). */
 const EPSILON = 1e-8;
 const MAXIT = 25;
@@ -50,7 +50,7 @@ export abstract class BaselineIrls {
   protected eta: Float64Array;
   protected nextMu: Float64Array;
   protected nextEta: Float64Array;
-  private readonly cholesky: DenseCholesky[];
+  private readonly cholesky: NormalEquationsSolver[];
   private readonly rhs: Float64Array;
   /** β̂ and (X'WX)⁻¹ (p × p) of the last fit. */
   protected readonly beta: Float64Array;
@@ -83,7 +83,12 @@ export abstract class BaselineIrls {
     this.nextMu = new Float64Array(capacity);
     this.nextEta = new Float64Array(capacity);
     // One factorisation workspace per column count (with and without trend).
-    this.cholesky = [new DenseCholesky(pMax - 1), new DenseCholesky(pMax)];
+    // With a seasonal factor the level columns never share a row: X'WX is an arrowhead matrix
+    // (intercept and trend dense, levels diagonal), factored in O(p) (ArrowheadCholesky).
+    this.cholesky =
+      levels > 1
+        ? [new ArrowheadCholesky(pMax - 1, 1), new ArrowheadCholesky(pMax, 2)]
+        : [new DenseCholesky(pMax - 1), new DenseCholesky(pMax)];
     this.rhs = new Float64Array(pMax);
     this.beta = new Float64Array(pMax);
     this.cov = new Float64Array(pMax * pMax);

@@ -47,7 +47,7 @@ export function sparseRows(x: readonly (readonly number[])[], p: number): Sparse
  * inverse A⁻¹ = D U⁻¹U⁻ᵀ D. The caller fills the upper triangle of `a` (row-major, a[i·p + j], i ≤ j).
  * Shared by {@link CholeskyWls} and the Farrington baseline fits (farrington-fit.ts).
  */
-export class DenseCholesky {
+export class DenseCholesky implements NormalEquationsSolver {
   /** The matrix to factor: upper triangle, row-major. */
   readonly a: Float64Array;
   private readonly u: Float64Array;
@@ -181,5 +181,157 @@ export class CholeskyWls {
     const inv: number[][] = [];
     for (let i = 0; i < p; i++) inv.push(Array.from(flat.subarray(i * p, (i + 1) * p)));
     return inv;
+  }
+}
+
+/** What the IRLS needs of a factorisation of its p × p normal equations (upper triangle in `a`). */
+export interface NormalEquationsSolver {
+  readonly a: Float64Array;
+  factor(tol: number): boolean;
+  solve(rhs: Float64Array, x: Float64Array): void;
+  inverse(inv: Float64Array): void;
+}
+
+/**
+ * {@link DenseCholesky} for an arrowhead matrix: the first q columns dense (intercept, trend), the
+ * other p − q coupled only to those (the one-hot seasonal factor of the Noufaily fits: its columns
+ * never share a row, so their block of X'WX is diagonal). The diagonal block Λ is eliminated first and
+ * the q × q Schur complement S = Â_DD − Â_DL Λ⁻¹ Â_LD is factored (block elimination, Golub & Van Loan
+ * 2013, §3.2.10 and §4.2), on the same equilibrated matrix D A D: O(p·q²) instead of O(p³). Pivots
+ * below tol (λ_c or S's) refuse, as in DenseCholesky; only the order of elimination differs, so an
+ * exactly singular design (an empty level, or the reference level empty so the intercept is the sum
+ * of the level columns) is refused in both, and results agree to rounding.
+ */
+export class ArrowheadCholesky implements NormalEquationsSolver {
+  readonly a: Float64Array;
+  private readonly d: Float64Array;
+  /** Λ⁻¹ (equilibrated) of the diagonal block; entries 0…q−1 unused. */
+  private readonly lambdaInv: Float64Array;
+  /** Cholesky factor of S (q × q, upper, row-major) and scratch. */
+  private readonly s: Float64Array;
+  private readonly sInv: Float64Array;
+  private readonly ui: Float64Array;
+  /** G = S⁻¹ Â_DL Λ⁻¹ (q rows of p; columns q…p−1 used). */
+  private readonly g: Float64Array;
+  /** Â_DL as factored (q rows of p; columns q…p−1 used). */
+  private readonly l: Float64Array;
+  private readonly v: Float64Array;
+
+  constructor(
+    readonly p: number,
+    private readonly q: number,
+  ) {
+    this.a = new Float64Array(p * p);
+    this.d = new Float64Array(p);
+    this.lambdaInv = new Float64Array(p);
+    this.s = new Float64Array(q * q);
+    this.sInv = new Float64Array(q * q);
+    this.ui = new Float64Array(q * q);
+    this.g = new Float64Array(q * p);
+    this.l = new Float64Array(q * p);
+    this.v = new Float64Array(p);
+  }
+
+  // Â_jc = a[j][c]·d_j·d_c for a dense column j < q and a diagonal-block column c ≥ q, as factored
+  // (the IRLS rebuilds `a` for its next step before it asks for the inverse of the last one).
+  private coupling(j: number, c: number): number {
+    return this.l[j * this.p + c];
+  }
+
+  factor(tol: number): boolean {
+    const { a, d, p, q, s, lambdaInv } = this;
+    for (let k = 0; k < p; k++) {
+      const akk = a[k * p + k];
+      if (!(akk > 0) || !Number.isFinite(akk)) return false;
+      d[k] = 1 / Math.sqrt(akk);
+    }
+    for (let c = q; c < p; c++) {
+      const lambda = a[c * p + c] * d[c] * d[c];
+      if (!(lambda >= tol)) return false;
+      lambdaInv[c] = 1 / lambda;
+      for (let j = 0; j < q; j++) this.l[j * p + c] = a[j * p + c] * d[j] * d[c];
+    }
+    // S = Â_DD − Σ_c Â_Dc Â_cD / λ_c, then its Cholesky factor in place (upper triangle).
+    for (let j = 0; j < q; j++)
+      for (let k = j; k < q; k++) {
+        let sum = a[j * p + k] * d[j] * d[k];
+        for (let c = q; c < p; c++) sum -= this.coupling(j, c) * this.coupling(k, c) * lambdaInv[c];
+        s[j * q + k] = sum;
+      }
+    for (let j = 0; j < q; j++)
+      for (let i = 0; i <= j; i++) {
+        let sum = s[i * q + j];
+        for (let k = 0; k < i; k++) sum -= s[k * q + i] * s[k * q + j];
+        if (i < j) s[i * q + j] = sum / s[i * q + i];
+        else if (sum >= tol) s[j * q + j] = Math.sqrt(sum);
+        else return false;
+      }
+    return true;
+  }
+
+  solve(rhs: Float64Array, x: Float64Array): void {
+    const { d, p, q, s, v, lambdaInv } = this;
+    // b̂ = D·rhs; the dense part of the reduced system: b̂_D − Â_DL Λ⁻¹ b̂_L.
+    for (let j = 0; j < q; j++) {
+      let sum = rhs[j] * d[j];
+      for (let c = q; c < p; c++) sum -= this.coupling(j, c) * lambdaInv[c] * rhs[c] * d[c];
+      v[j] = sum;
+    }
+    // S x̂_D = v: forward with Sᵀ, back with S (its Cholesky factor).
+    for (let i = 0; i < q; i++) {
+      let sum = v[i];
+      for (let k = 0; k < i; k++) sum -= s[k * q + i] * v[k];
+      v[i] = sum / s[i * q + i];
+    }
+    for (let i = q - 1; i >= 0; i--) {
+      let sum = v[i];
+      for (let k = i + 1; k < q; k++) sum -= s[i * q + k] * v[k];
+      v[i] = sum / s[i * q + i];
+    }
+    // x̂_L = Λ⁻¹ (b̂_L − Â_LD x̂_D); x = D x̂.
+    for (let c = q; c < p; c++) {
+      let sum = rhs[c] * d[c];
+      for (let j = 0; j < q; j++) sum -= this.coupling(j, c) * v[j];
+      x[c] = sum * lambdaInv[c] * d[c];
+    }
+    for (let j = 0; j < q; j++) x[j] = v[j] * d[j];
+  }
+
+  /**
+   * A⁻¹ = D Â⁻¹ D with Â⁻¹ = [[S⁻¹, −G], [−Gᵀ, Λ⁻¹ + Λ⁻¹Â_LD G]], G = S⁻¹ Â_DL Λ⁻¹, both triangles.
+   */
+  inverse(inv: Float64Array): void {
+    const { d, p, q, s, sInv, ui, g, lambdaInv } = this;
+    // S⁻¹ = U⁻¹U⁻ᵀ from its factor U (S = UᵀU), as DenseCholesky.inverse.
+    ui.fill(0);
+    for (let j = 0; j < q; j++) {
+      ui[j * q + j] = 1 / s[j * q + j];
+      for (let i = j - 1; i >= 0; i--) {
+        let sum = 0;
+        for (let k = i + 1; k <= j; k++) sum += s[i * q + k] * ui[k * q + j];
+        ui[i * q + j] = -sum / s[i * q + i];
+      }
+    }
+    for (let i = 0; i < q; i++)
+      for (let j = i; j < q; j++) {
+        let sum = 0;
+        for (let k = j; k < q; k++) sum += ui[i * q + k] * ui[j * q + k];
+        sInv[i * q + j] = sInv[j * q + i] = sum;
+      }
+    for (let j = 0; j < q; j++) {
+      for (let k = j; k < q; k++) inv[j * p + k] = inv[k * p + j] = sInv[j * q + k] * d[j] * d[k];
+      for (let c = q; c < p; c++) {
+        let sum = 0;
+        for (let k = 0; k < q; k++) sum += sInv[j * q + k] * this.coupling(k, c);
+        g[j * p + c] = sum * lambdaInv[c];
+        inv[j * p + c] = inv[c * p + j] = -g[j * p + c] * d[j] * d[c];
+      }
+    }
+    for (let c = q; c < p; c++)
+      for (let e = c; e < p; e++) {
+        let sum = c === e ? lambdaInv[c] : 0;
+        for (let j = 0; j < q; j++) sum += this.coupling(j, c) * lambdaInv[c] * g[j * p + e];
+        inv[c * p + e] = inv[e * p + c] = sum * d[c] * d[e];
+      }
   }
 }
