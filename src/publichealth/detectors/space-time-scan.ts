@@ -55,15 +55,16 @@ export function scanLlr(c: number, mu: number, total: number): number {
 }
 
 /**
- * An upper bound of {@link scanLlr} for c > μ without logarithms, padded for rounding. From log x ≤ x − 1:
- * c·log(c/μ) ≤ c(c−μ)/μ and (C−c)·log((C−c)/(C−μ)) ≤ −(C−c)(c−μ)/(C−μ), whose sum is C(c−μ)²/(μ(C−μ))
- * (Pearson's χ² of the cylinder). The rounding error of the computed LLR is below 1e−14·(bound + 2c)
- * since |c·log(c/μ)| + |(C−c)·log(…)| ≤ bound + 2c; the pad 1e−9·(bound + 2c) covers it.
+ * Whether {@link scanLlr}(c, μ, C) may exceed `max`, without logarithms or divisions. From log x ≤ x − 1:
+ * c·log(c/μ) ≤ c(c−μ)/μ and (C−c)·log((C−c)/(C−μ)) ≤ −(C−c)(c−μ)/(C−μ), whose sum is the bound
+ * C(c−μ)²/(μ(C−μ)) (Pearson's χ² of the cylinder); the LLR is at most about half of it (c → μ) and a
+ * vanishing share for c ≫ μ, and the bound is padded by 1e−9·(bound + 2c) against rounding. Tested
+ * as C(c−μ)²(1 + 1e−9) ≥ (max − 2e−9·c)·μ(C−μ), which is the padded bound ≥ max when μ(C−μ) > 0 and
+ * true otherwise (the bound is then infinite).
  */
-function llrBound(c: number, mu: number, total: number): number {
+function mayExceed(c: number, mu: number, total: number, max: number): boolean {
   const excess = c - mu;
-  const bound = total - mu > 0 ? (total * excess * excess) / (mu * (total - mu)) : Infinity;
-  return bound + 1e-9 * (bound + 2 * c);
+  return total * excess * excess * (1 + 1e-9) >= (max - 2e-9 * c) * mu * (total - mu);
 }
 
 /** Candidate circles: for each centre, the areas by distance (ties by index), cut at the maximum size. */
@@ -150,8 +151,8 @@ function flattenCircles(circ: readonly number[][], areaTotals: readonly number[]
  * The largest LLR over all cylinders — what a Monte Carlo replication needs. Same value as the maximum
  * over {@link scoreCylinders}, with the LLR evaluated only where a circle's count grows: along one
  * circle μ never decreases, and for c > μ the LLR decreases in μ at fixed c (∂/∂μ = −c/μ + (C−c)/(C−μ)
- * < 0), so within a run of equal c the first circle scores highest. Cylinders whose {@link llrBound}
- * is below the running maximum are not evaluated: their LLR cannot exceed it. `recent[d·A + a]` holds the
+ * < 0), so within a run of equal c the first circle scores highest. Cylinders that cannot exceed the
+ * running maximum ({@link mayExceed}) are not evaluated: their LLR cannot exceed it. `recent[d·A + a]` holds the
  * cases of area a on day d back; `cum` is scratch space of A values.
  */
 function maxCylinderLlr(recent: Int32Array, flat: FlatCircles, dayTotals: readonly number[], total: number, cum: Float64Array): number {
@@ -164,6 +165,9 @@ function maxCylinderLlr(recent: Int32Array, flat: FlatCircles, dayTotals: readon
   for (let d = 0; d < D; d++) {
     for (let a = 0; a < A; a++) cum[a] += recent[d * A + a];
     dayCases += dayTotals[d];
+    // μ to a few roundings for the screen; the LLR itself gets μ exactly as scoreCylinders computes it,
+    // so that a replication scores a cylinder like the observed data's to the last bit.
+    const share = dayCases / total;
     for (let center = 0; center < sizes.length; center++) {
       let c = 0;
       const base = center * width;
@@ -171,9 +175,9 @@ function maxCylinderLlr(recent: Int32Array, flat: FlatCircles, dayTotals: readon
         const m = members[base + s];
         if (cum[m] === 0) continue;
         c += cum[m];
-        const mu = (areaCases[base + s] * dayCases) / total;
-        if (c > mu && llrBound(c, mu, total) >= max) {
-          const llr = scanLlr(c, mu, total);
+        const approx = areaCases[base + s] * share;
+        if (c > approx * (1 - 1e-12) && mayExceed(c, approx, total, max)) {
+          const llr = scanLlr(c, (areaCases[base + s] * dayCases) / total, total);
           if (llr > max) max = llr;
         }
       }
