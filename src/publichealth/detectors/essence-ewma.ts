@@ -8,7 +8,9 @@
  * Background: Burkom H. (2007) Johns Hopkins APL Tech Dig 27(4):313–331; Fricker R.D. (2013)
  * Introduction to Statistical Methods for Biosurveillance, ch. 7.
  */
-import { ptTwoSided } from './glm.js';
+import { ptUpper, qtUpper } from './glm-distributions.js';
+
+export { ptUpper, qtUpper };
 import type { CountSeries, DetectionRow, EvaluationRange } from './types.js';
 
 /** Rnssp's traffic-light levels. */
@@ -32,37 +34,6 @@ export interface EwmaOptions {
   readonly w1: number;
   /** Smoothing coefficient for sudden events (default 0.9). */
   readonly w2: number;
-}
-
-/** Upper-tail Student-t probability P(T > t) with `df` degrees of freedom (R: 1 − pt(t, df)). */
-export function ptUpper(t: number, df: number): number {
-  if (Number.isNaN(t)) return NaN;
-  if (t === Infinity) return 0;
-  if (t === -Infinity) return 1;
-  const two = ptTwoSided(t, df);
-  return t >= 0 ? two / 2 : 1 - two / 2;
-}
-
-/** Memoised quantiles by p, then df (numeric keys: no string per look-up). */
-const qtCache = new Map<number, Map<number, number>>();
-
-/** Student-t quantile qt(p, df) for p > 0.5, by bisection on {@link ptUpper} (memoised). */
-export function qtUpper(p: number, df: number): number {
-  let byDf = qtCache.get(p);
-  if (!byDf) qtCache.set(p, (byDf = new Map()));
-  const hit = byDf.get(df);
-  if (hit !== undefined) return hit;
-  let lo = 0;
-  let hi = 1;
-  while (ptUpper(hi, df) > 1 - p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-14 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (ptUpper(mid, df) > 1 - p) lo = mid;
-    else hi = mid;
-  }
-  const q = (lo + hi) / 2;
-  byDf.set(df, q);
-  return q;
 }
 
 /** R's round(x, 5) for the positive critical values Rnssp rounds. */

@@ -17,7 +17,7 @@
  */
 import { fitBaseline, type Baseline, type BaselineModel, type BaselineSettings } from './farrington-core.js';
 import { BaselineIrls } from './farrington-irls.js';
-import { ptTwoSided } from './glm-distributions.js';
+import { tTwoSidedBelow } from './glm-distributions.js';
 
 /**
  * Workspace for the baseline fits of one series: the caller writes the n reference periods of an
@@ -113,11 +113,11 @@ export class BaselineFitter extends BaselineIrls {
       const beta = this.beta[1];
       // Wald test of the trend with the unfloored dispersion, t on n − p df (as fitBaseline).
       const se = Math.sqrt(this.passPhiRaw * this.cov[1 * this.p + 1]);
-      const pValue = Number.isNaN(beta) ? 1 : ptTwoSided(beta / se, this.dfResidual);
+      const significant = Number.isNaN(beta) ? 1 < settings.pThresholdTrend : tTwoSidedBelow(beta / se, this.dfResidual, settings.pThresholdTrend);
       const model = this.model(t0, true);
       let maxY = -Infinity;
       for (let i = 0; i < this.n; i++) if (this.y[i] > maxY) maxY = this.y[i];
-      if (pValue < settings.pThresholdTrend && model.mu0 <= maxY) return model;
+      if (significant && model.mu0 <= maxY) return model;
     }
     if (!this.fitPass(false, settings)) return null;
     return this.model(t0, false);

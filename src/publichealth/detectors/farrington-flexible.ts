@@ -134,15 +134,37 @@ function fillFlexibleBaseline(fitter: BaselineFitter, t: number, frequency: numb
       }
     return (fitter.n = n);
   }
-  const rest = frequency - (2 * opt.w + 1);
-  for (let k = Math.max(0, t - opt.b * frequency - opt.w); k < t - skip; k++) {
-    // u = position in the yearly cycle, 0…2w inside the window centred on t − i·f.
-    const u = (((t - k + opt.w) % frequency) + frequency) % frequency;
+  const from = Math.max(0, t - opt.b * frequency - opt.w);
+  // The level of period k depends on t − k only, so where the baseline is complete (from > 0) its
+  // levels are the same for every t: computed once per workspace.
+  const pattern = from > 0 ? levelPattern(fitter, frequency, opt) : null;
+  for (let k = from; k < t - skip; k++) {
     index[n] = k;
-    level[n] = u <= 2 * opt.w ? 0 : 1 + gapBlock(rest - 1 - (u - 2 * opt.w - 1), rest, opt.noPeriods - 1);
+    level[n] = pattern ? pattern[n] : periodLevel(t - k, frequency, opt);
     n++;
   }
   return (fitter.n = n);
+}
+
+// Factor level of the period `back` periods before the evaluated one (see flexibleBaseline): u is the
+// position in the yearly cycle, 0…2w inside the window centred on t − i·f.
+function periodLevel(back: number, frequency: number, opt: FarringtonFlexibleOptions): number {
+  const rest = frequency - (2 * opt.w + 1);
+  const u = (((back + opt.w) % frequency) + frequency) % frequency;
+  return u <= 2 * opt.w ? 0 : 1 + gapBlock(rest - 1 - (u - 2 * opt.w - 1), rest, opt.noPeriods - 1);
+}
+
+// Levels of a complete baseline, row n being the period b·f + w − n before the evaluated one.
+const patterns = new WeakMap<BaselineFitter, Int32Array>();
+function levelPattern(fitter: BaselineFitter, frequency: number, opt: FarringtonFlexibleOptions): Int32Array {
+  let pattern = patterns.get(fitter);
+  if (!pattern) {
+    const skip = opt.pastWeeksNotIncluded ?? opt.w;
+    const length = Math.max(0, opt.b * frequency + opt.w - skip);
+    pattern = Int32Array.from({ length }, (_, n) => periodLevel(opt.b * frequency + opt.w - n, frequency, opt));
+    patterns.set(fitter, pattern);
+  }
+  return pattern;
 }
 
 /**

@@ -150,6 +150,51 @@ export function ptTwoSided(t: number, df: number): number {
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
+/** Upper-tail Student-t probability P(T > t) with `df` degrees of freedom (R: 1 − pt(t, df)). */
+export function ptUpper(t: number, df: number): number {
+  if (Number.isNaN(t)) return NaN;
+  if (t === Infinity) return 0;
+  if (t === -Infinity) return 1;
+  const two = ptTwoSided(t, df);
+  return t >= 0 ? two / 2 : 1 - two / 2;
+}
+
+/** Memoised quantiles by p, then df (numeric keys: no string per look-up). */
+const qtCache = new Map<number, Map<number, number>>();
+
+/** Student-t quantile qt(p, df) for p > 0.5, by bisection on {@link ptUpper} (memoised). */
+export function qtUpper(p: number, df: number): number {
+  let byDf = qtCache.get(p);
+  if (!byDf) qtCache.set(p, (byDf = new Map()));
+  const hit = byDf.get(df);
+  if (hit !== undefined) return hit;
+  let lo = 0;
+  let hi = 1;
+  while (ptUpper(hi, df) > 1 - p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-14 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (ptUpper(mid, df) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  const q = (lo + hi) / 2;
+  byDf.set(df, q);
+  return q;
+}
+
+/**
+ * ptTwoSided(t, df) < alpha, the test of a Wald statistic, without the incomplete beta function where
+ * |t| is clearly on one side of the critical value qt(1 − α/2, df): the two-sided p-value strictly
+ * decreases in |t|. Within 1e−9 (relative) of it — far beyond the errors of the computed tail and of
+ * the bisected quantile — and for non-finite t or α outside (0, 1], the p-value decides.
+ */
+export function tTwoSidedBelow(t: number, df: number, alpha: number): boolean {
+  if (!Number.isFinite(t) || !(alpha > 0 && alpha <= 1)) return ptTwoSided(t, df) < alpha;
+  const q = qtUpper(1 - alpha / 2, df);
+  const a = Math.abs(t);
+  if (Math.abs(a - q) <= 1e-9 * Math.max(1, q)) return ptTwoSided(t, df) < alpha;
+  return a > q;
+}
+
 /** Poisson CDF P(X ≤ k) = Q(k + 1, μ). */
 export function ppois(k: number, mu: number): number {
   if (k < 0) return 0;

@@ -11,6 +11,7 @@ import {
   qnorm,
   qpois,
 } from './glm.js';
+import { qtUpper, tTwoSidedBelow } from './glm-distributions.js';
 
 // Reference values: R glm(y ~ t, family = quasipoisson, weights, offset), qnbinom, qnorm, pt
 // (scripts/r/surveillance-reference-farrington.R → test/fixtures/surveillance/glm.json).
@@ -76,5 +77,19 @@ describe('distribution functions against R', () => {
     const n = fixture.normal;
     n.p.forEach((p, i) => expect(rel(qnorm(p), n.qnorm[i])).toBeLessThan(1e-14));
     n.t.forEach((t, i) => expect(rel(ptTwoSided(t, n.df[i]), n.ptTwoSided[i])).toBeLessThan(1e-10));
+  });
+});
+
+describe('tTwoSidedBelow (Wald test without the tail probability)', () => {
+  it('decides as ptTwoSided(t, df) < alpha around, at and far from the critical value', () => {
+    for (const df of [4, 19, 130])
+      for (const alpha of [0.05, 0.5, 1]) {
+        const q = qtUpper(1 - alpha / 2, df);
+        const ts = [0, 1e-12, 1e-3, 0.5, 1.7, 2.1, 3, 40, q, q * (1 + 1e-12), q * (1 - 1e-12), q * (1 + 1e-6), q * (1 - 1e-6)];
+        for (const t of [...ts, ...ts.map((x) => -x), NaN, Infinity, -Infinity])
+          expect(tTwoSidedBelow(t, df, alpha), `t ${t}, df ${df}, alpha ${alpha}`).toBe(ptTwoSided(t, df) < alpha);
+      }
+    expect(tTwoSidedBelow(2.5, 19, 0.05)).toBe(true);
+    expect(tTwoSidedBelow(1.5, 19, 0.05)).toBe(false);
   });
 });
