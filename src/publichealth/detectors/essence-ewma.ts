@@ -56,9 +56,13 @@ export function essenceLevel(p: number): EssenceLevel {
 export function essenceLevelOfStatistic(stat: number, df: number): EssenceLevel {
   const q95 = qtUpper(0.95, df);
   const q99 = qtUpper(0.99, df);
-  const near = (q: number): boolean => Math.abs(stat - q) <= 1e-9 * Math.max(1, Math.abs(q));
-  if (Number.isNaN(stat) || near(q95) || near(q99)) return essenceLevel(ptUpper(stat, df));
+  if (Number.isNaN(stat) || near(stat, q95) || near(stat, q99)) return essenceLevel(ptUpper(stat, df));
   return stat > q99 ? 'red' : stat > q95 ? 'yellow' : 'blue';
+}
+
+// |x − q| within 1e−9 relative (a module-level function: no closure per call on a hot path).
+function near(x: number, q: number): boolean {
+  return Math.abs(x - q) <= 1e-9 * Math.max(1, Math.abs(q));
 }
 
 /** First 0-based period the EWMA evaluates: a 7-period baseline plus the guard band. */
