@@ -30,11 +30,10 @@ import { tTwoSidedBelow } from './glm-distributions.js';
 export class BaselineFitter extends BaselineIrls {
   readonly index: Int32Array;
 
-  // Per period of the series (filled on first use): log(y + 0.1), y log y, the deviance term at
+  // Per period of the series (filled on first use): y log y, the deviance term at
   // μ = y + 0.1, the first working response, and y^(2/3).
   private readonly observed: readonly number[];
   private readonly obsDone: Uint8Array;
-  private readonly obsEta0: Float64Array;
   private readonly obsYlogy: Float64Array;
   private readonly obsDev0: Float64Array;
   private readonly obsZ0: Float64Array;
@@ -50,7 +49,6 @@ export class BaselineFitter extends BaselineIrls {
     const len = observed.length;
     this.observed = observed;
     this.obsDone = new Uint8Array(len);
-    this.obsEta0 = new Float64Array(len);
     this.obsYlogy = new Float64Array(len);
     this.obsDev0 = new Float64Array(len);
     this.obsZ0 = new Float64Array(len);
@@ -67,7 +65,6 @@ export class BaselineFitter extends BaselineIrls {
     const y = this.observed[k];
     const mu = y + 0.1;
     const eta = Math.log(mu);
-    this.obsEta0[k] = eta;
     this.obsYlogy[k] = y > 0 ? y * Math.log(y) : 0;
     this.obsDev0[k] = (y > 0 ? y * Math.log(y / mu) : 0) - (y - mu);
     this.obsZ0[k] = eta + (y - mu) / mu;
@@ -77,13 +74,12 @@ export class BaselineFitter extends BaselineIrls {
 
   // Copies the per-period quantities of the rows in `index` into the row buffers.
   private gather(): void {
-    const { n, index, y, time, eta0, ylogy, dev0, z0, cbrtY2 } = this;
+    const { n, index, y, time, ylogy, dev0, z0, cbrtY2 } = this;
     for (let i = 0; i < n; i++) {
       const k = index[i];
       if (this.obsDone[k] === 0) this.prepare(k);
       y[i] = this.observed[k];
       time[i] = k;
-      eta0[i] = this.obsEta0[k];
       ylogy[i] = this.obsYlogy[k];
       dev0[i] = this.obsDev0[k];
       z0[i] = this.obsZ0[k];

@@ -24,11 +24,10 @@ export abstract class BaselineIrls {
   /** 0-based factor level of each row (0 without a factor). */
   readonly level: Int32Array;
   protected readonly levels: number;
-  // Per row of the current baseline: y, its time index (the trend covariate), log(y + 0.1), y log y,
+  // Per row of the current baseline: y, its time index (the trend covariate), y log y,
   // the deviance term and the working response at the start μ = y + 0.1.
   protected readonly y: Float64Array;
   protected readonly time: Float64Array;
-  protected readonly eta0: Float64Array;
   protected readonly ylogy: Float64Array;
   protected readonly dev0: Float64Array;
   protected readonly z0: Float64Array;
@@ -45,11 +44,9 @@ export abstract class BaselineIrls {
   protected readonly prior: Float64Array;
   private readonly good: Int32Array;
   private ng = 0;
-  /** μ̂ and η̂ of the last fit; nextMu holds the μ its last iteration's weights came from. */
+  /** μ̂ of the last fit; nextMu holds the μ its last iteration's weights came from. */
   protected mu: Float64Array;
-  protected eta: Float64Array;
   protected nextMu: Float64Array;
-  protected nextEta: Float64Array;
   private readonly cholesky: NormalEquationsSolver[];
   private readonly rhs: Float64Array;
   /** β̂ and (X'WX)⁻¹ (p × p) of the last fit. */
@@ -65,7 +62,6 @@ export abstract class BaselineIrls {
     const pMax = 1 + 1 + (levels - 1);
     this.y = new Float64Array(capacity);
     this.time = new Float64Array(capacity);
-    this.eta0 = new Float64Array(capacity);
     this.ylogy = new Float64Array(capacity);
     this.dev0 = new Float64Array(capacity);
     this.z0 = new Float64Array(capacity);
@@ -79,9 +75,7 @@ export abstract class BaselineIrls {
     this.prior = new Float64Array(capacity);
     this.good = new Int32Array(capacity);
     this.mu = new Float64Array(capacity);
-    this.eta = new Float64Array(capacity);
     this.nextMu = new Float64Array(capacity);
-    this.nextEta = new Float64Array(capacity);
     // One factorisation workspace per column count (with and without trend).
     // With a seasonal factor the level columns never share a row: X'WX is an arrowhead matrix
     // (intercept and trend dense, levels diagonal), factored in O(p) (ArrowheadCholesky).
@@ -108,10 +102,10 @@ export abstract class BaselineIrls {
   /**
    * The IRLS of glm.ts (irls with CholeskyWls) with prior weights `prior`: μ = y + 0.1 at the start,
    * R's deviance criterion; false where the factorisation refuses. Leaves β̂ in `beta`, (X'WX)⁻¹ in
-   * `cov`, μ̂ in `mu`, η̂ in `eta`, and the μ of the last iteration's weights in `nextMu`.
+   * `cov`, μ̂ in `mu`, and the μ of the last iteration's weights in `nextMu`.
    */
   protected irls(): boolean {
-    const { n, y, prior, good, time, col, beta, rhs, eta0, dev0, z0, levelEta, levelMu } = this;
+    const { n, y, prior, good, time, col, beta, rhs, dev0, z0, levelEta, levelMu } = this;
     const p = this.p;
     const trend = this.trendCol;
     const chol = this.cholesky[trend ? 1 : 0];
@@ -120,13 +114,10 @@ export abstract class BaselineIrls {
     for (let i = 0; i < n; i++) if (prior[i] > 0) good[ng++] = i;
     this.ng = ng;
     let mu = this.mu;
-    let eta = this.eta;
     let nextMu = this.nextMu;
-    let nextEta = this.nextEta;
     let devOld = 0;
     for (let i = 0; i < n; i++) {
       mu[i] = y[i] + 0.1;
-      eta[i] = eta0[i];
       // poissonDeviance of glm.ts at the start.
       const wi = prior[i];
       if (wi === 0) continue;
@@ -151,11 +142,8 @@ export abstract class BaselineIrls {
           levelEta[l] = e;
           levelMu[l] = Math.max(Math.exp(e), DBL_EPSILON);
         }
-      const dev = trend ? this.passTrend(nextEta, nextMu) : this.passLevels(nextEta, nextMu);
+      const dev = trend ? this.passTrend(nextMu) : this.passLevels(nextMu);
       this.storeNormalEquations(a);
-      const swapEta = eta;
-      eta = nextEta;
-      nextEta = swapEta;
       const swapMu = mu;
       mu = nextMu;
       nextMu = swapMu;
@@ -164,9 +152,7 @@ export abstract class BaselineIrls {
       if (done) break;
     }
     this.mu = mu;
-    this.eta = eta;
     this.nextMu = nextMu;
-    this.nextEta = nextEta;
     // The factorisation of the last step is still in place (the normal equations were rebuilt in `a` only).
     chol.inverse(this.cov);
     this.dfResidual = ng - p;
@@ -187,7 +173,7 @@ export abstract class BaselineIrls {
    * w = prior·μ and z = η + (y − μ)/μ (products as glm-cholesky.ts forms them), each summed over i in
    * the same order as the general path. Returns the deviance.
    */
-  private passTrend(nextEta: Float64Array, nextMu: Float64Array): number {
+  private passTrend(nextMu: Float64Array): number {
     const { n, y, prior, ylogy, time, col, beta, levW, levWT, levWZ } = this;
     let dev = 0;
     let a00 = 0;
@@ -210,8 +196,7 @@ export abstract class BaselineIrls {
     for (let i = 0; i < n; i++) {
       const c = col[i];
       const t = time[i];
-      let e = 0;
-      e += b0;
+      let e = b0;
       if (t !== 0) e += t * b1;
       if (c > 0) e += beta[c];
       let m: number;
@@ -220,15 +205,15 @@ export abstract class BaselineIrls {
       runCol = c;
       runTime = t;
       runMu = m;
-      nextEta[i] = e;
       nextMu[i] = m;
+      // Prior weights are ≥ 0; a row of weight 0 is out of the fit.
       const pi = prior[i];
-      if (pi === 0) continue;
-      // Poisson deviance (McCullagh & Nelder 1989, Table 2.1), log μ = η unless μ is clamped at ε.
+      if (!(pi > 0)) continue;
+      // Poisson deviance / 2 (McCullagh & Nelder 1989, Table 2.1): y log y − y log μ − (y − μ), log μ = η
+      // unless μ is clamped at ε (y log y = y log μ = 0 when y = 0).
       const logMu = m === DBL_EPSILON ? LOG_DBL_EPSILON : e;
       const yi = y[i];
-      dev += 2 * pi * (yi > 0 ? ylogy[i] - yi * logMu : 0) - 2 * pi * (yi - m);
-      if (!(pi > 0)) continue;
+      dev += pi * (ylogy[i] - yi * logMu - (yi - m));
       // w = prior·μ and z = η + (y − μ)/μ enter only as w and w·z = prior·(μη + y − μ): no division.
       const w = pi * m;
       const wz = pi * (m * e + (yi - m));
@@ -251,11 +236,11 @@ export abstract class BaselineIrls {
     this.a11 = a11;
     this.r0 = r0;
     this.r1 = r1;
-    return dev;
+    return 2 * dev;
   }
 
   /** {@link passTrend} for the model without trend, whose η and μ depend on the level only (levelEta, levelMu). */
-  private passLevels(nextEta: Float64Array, nextMu: Float64Array): number {
+  private passLevels(nextMu: Float64Array): number {
     const { n, y, prior, ylogy, col, levelEta, levelMu, levW, levWZ } = this;
     let dev = 0;
     let a00 = 0;
@@ -266,14 +251,12 @@ export abstract class BaselineIrls {
       const c = col[i];
       const e = levelEta[c > 0 ? c : 0];
       const m = levelMu[c > 0 ? c : 0];
-      nextEta[i] = e;
       nextMu[i] = m;
       const pi = prior[i];
-      if (pi === 0) continue;
+      if (!(pi > 0)) continue;
       const logMu = m === DBL_EPSILON ? LOG_DBL_EPSILON : e;
       const yi = y[i];
-      dev += 2 * pi * (yi > 0 ? ylogy[i] - yi * logMu : 0) - 2 * pi * (yi - m);
-      if (!(pi > 0)) continue;
+      dev += pi * (ylogy[i] - yi * logMu - (yi - m));
       const w = pi * m;
       const wz = pi * (m * e + (yi - m));
       r0 += wz;
@@ -285,7 +268,7 @@ export abstract class BaselineIrls {
     }
     this.a00 = a00;
     this.r0 = r0;
-    return dev;
+    return 2 * dev;
   }
 
   /**
