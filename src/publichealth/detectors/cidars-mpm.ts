@@ -30,7 +30,11 @@ export interface MpmOptions {
  */
 export function quantileType7(values: readonly number[], p: number): number {
   if (values.length === 0) throw new RangeError('quantile of an empty sample');
-  const x = [...values].sort((a, b) => a - b);
+  return sortedQuantileType7(Float64Array.from(values).sort(), p);
+}
+
+// quantileType7 of values already in ascending order (a typed array sorts numerically, in place).
+function sortedQuantileType7(x: Float64Array, p: number): number {
   const h = (x.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, x.length - 1);
@@ -81,13 +85,14 @@ export function cidarsMpm(series: CountSeries, options: Partial<MpmOptions> & { 
   for (const v of y) prefix.push(prefix[prefix.length - 1] + v);
   const windowTotal = (end: number): number => prefix[end + 1] - prefix[end + 1 - L];
   const rows: DetectionRow[] = [];
+  const baseline = new Float64Array(years * (2 * adjacent + 1));
   for (let t = range.start; t <= range.end; t++) {
-    const baseline: number[] = [];
+    let n = 0;
     for (let j = 1; j <= years; j++) {
-      for (let o = -adjacent; o <= adjacent; o++) baseline.push(windowTotal(t - j * series.frequency + o * L));
+      for (let o = -adjacent; o <= adjacent; o++) baseline[n++] = windowTotal(t - j * series.frequency + o * L);
     }
     const current = windowTotal(t);
-    const threshold = quantileType7(baseline, percentile);
+    const threshold = sortedQuantileType7(baseline.sort(), percentile);
     rows.push({ index: t, observed: current, threshold, alarm: current > threshold });
   }
   return rows;
