@@ -34,6 +34,12 @@ export abstract class BaselineIrls {
   // η and μ of each factor level, for the models without trend (all rows of a level share them).
   private readonly levelEta: Float64Array;
   private readonly levelMu: Float64Array;
+  /** levelMu of the step before (the μ the last step's weights came from). */
+  private readonly prevLevelMu: Float64Array;
+  // Per level, for the models without trend: Σ prior, Σ prior·y, Σ prior·y log y.
+  private readonly levP: Float64Array;
+  private readonly levPY: Float64Array;
+  private readonly levPYlogy: Float64Array;
   // Per factor column of the current pass: Σw, Σw·t, Σw·z.
   private readonly levW: Float64Array;
   private readonly levWT: Float64Array;
@@ -67,6 +73,10 @@ export abstract class BaselineIrls {
     this.z0 = new Float64Array(capacity);
     this.levelEta = new Float64Array(levels);
     this.levelMu = new Float64Array(levels);
+    this.prevLevelMu = new Float64Array(levels);
+    this.levP = new Float64Array(levels);
+    this.levPY = new Float64Array(levels);
+    this.levPYlogy = new Float64Array(levels);
     this.level = new Int32Array(capacity);
     this.col = new Int32Array(capacity);
     this.levW = new Float64Array(pMax);
@@ -105,7 +115,7 @@ export abstract class BaselineIrls {
    * `cov`, μ̂ in `mu`, and the μ of the last iteration's weights in `nextMu`.
    */
   protected irls(): boolean {
-    const { n, y, prior, good, time, col, beta, rhs, dev0, z0, levelEta, levelMu } = this;
+    const { n, y, prior, good, time, col, beta, rhs, dev0, z0, levelEta, levelMu, prevLevelMu } = this;
     const p = this.p;
     const trend = this.trendCol;
     const chol = this.cholesky[trend ? 1 : 0];
@@ -130,26 +140,43 @@ export abstract class BaselineIrls {
       const i = good[r];
       addRow(a, rhs, p, trend ? time[i] : 0, col[i], prior[i] * mu[i], z0[i]);
     }
-    for (let iter = 1; iter <= MAXIT; iter++) {
+    if (!trend) this.sumLevels();
+    let iter = 1;
+    for (; iter <= MAXIT; iter++) {
       if (!chol.factor(CHOLESKY_PIVOT_TOLERANCE)) return false;
       chol.solve(rhs, beta);
-      // Without trend η and μ depend on the level only, and are computed once per level.
-      if (!trend)
+      let dev: number;
+      if (trend) {
+        dev = this.passTrend(nextMu);
+        const swapMu = mu;
+        mu = nextMu;
+        nextMu = swapMu;
+      } else {
+        // Without trend η and μ depend on the level only: computed once per level, and the pass is
+        // over the level totals.
+        prevLevelMu.set(levelMu);
         for (let l = 0; l < this.levels; l++) {
-          let e = 0;
-          e += beta[0];
+          let e = beta[0];
           if (l > 0) e += beta[l];
           levelEta[l] = e;
           levelMu[l] = Math.max(Math.exp(e), DBL_EPSILON);
         }
-      const dev = trend ? this.passTrend(nextMu) : this.passLevels(nextMu);
+        dev = this.passLevels();
+      }
       this.storeNormalEquations(a);
-      const swapMu = mu;
-      mu = nextMu;
-      nextMu = swapMu;
       const done = Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON;
       devOld = dev;
       if (done) break;
+    }
+    if (!trend) {
+      // μ̂ per row, and the μ of the last step's weights: the start y + 0.1 after one step, else the
+      // level means of the step before.
+      const last = Math.min(iter, MAXIT);
+      for (let i = 0; i < n; i++) {
+        const l = this.level[i];
+        nextMu[i] = last === 1 ? y[i] + 0.1 : prevLevelMu[l];
+        mu[i] = levelMu[l];
+      }
     }
     this.mu = mu;
     this.nextMu = nextMu;
@@ -239,31 +266,48 @@ export abstract class BaselineIrls {
     return 2 * dev;
   }
 
-  /** {@link passTrend} for the model without trend, whose η and μ depend on the level only (levelEta, levelMu). */
-  private passLevels(nextMu: Float64Array): number {
-    const { n, y, prior, ylogy, col, levelEta, levelMu, levW, levWZ } = this;
+  /** Per level of the current fit: Σ prior, Σ prior·y and Σ prior·y log y over its rows of positive weight. */
+  private sumLevels(): void {
+    const { n, y, prior, ylogy, level, levP, levPY, levPYlogy } = this;
+    levP.fill(0);
+    levPY.fill(0);
+    levPYlogy.fill(0);
+    for (let i = 0; i < n; i++) {
+      const pi = prior[i];
+      if (!(pi > 0)) continue;
+      const l = level[i];
+      levP[l] += pi;
+      levPY[l] += pi * y[i];
+      levPYlogy[l] += pi * ylogy[i];
+    }
+  }
+
+  /**
+   * {@link passTrend} for the model without trend, whose η and μ depend on the level only (levelEta,
+   * levelMu): over the level totals of {@link sumLevels}, as Σᵢ prior·(y log y − y log μ − (y − μ)),
+   * Σ prior·μ and Σ prior·(μη + y − μ) are linear in them. Returns the deviance.
+   */
+  private passLevels(): number {
+    const { levelEta, levelMu, levW, levWZ, levP, levPY, levPYlogy } = this;
     let dev = 0;
     let a00 = 0;
     let r0 = 0;
     levW.fill(0);
     levWZ.fill(0);
-    for (let i = 0; i < n; i++) {
-      const c = col[i];
-      const e = levelEta[c > 0 ? c : 0];
-      const m = levelMu[c > 0 ? c : 0];
-      nextMu[i] = m;
-      const pi = prior[i];
-      if (!(pi > 0)) continue;
+    for (let l = 0; l < this.levels; l++) {
+      if (levP[l] === 0) continue;
+      const e = levelEta[l];
+      const m = levelMu[l];
       const logMu = m === DBL_EPSILON ? LOG_DBL_EPSILON : e;
-      const yi = y[i];
-      dev += pi * (ylogy[i] - yi * logMu - (yi - m));
-      const w = pi * m;
-      const wz = pi * (m * e + (yi - m));
+      dev += levPYlogy[l] - levPY[l] * logMu - (levPY[l] - m * levP[l]);
+      const w = m * levP[l];
+      const wz = m * e * levP[l] + (levPY[l] - m * levP[l]);
       r0 += wz;
       a00 += w;
-      if (c > 0) {
-        levW[c] += w;
-        levWZ[c] += wz;
+      // Level l > 0 is column l of the model without trend.
+      if (l > 0) {
+        levW[l] += w;
+        levWZ[l] += wz;
       }
     }
     this.a00 = a00;
