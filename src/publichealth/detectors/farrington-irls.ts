@@ -46,6 +46,9 @@ export abstract class BaselineIrls {
   private readonly levWZ: Float64Array;
   /** Column of each row's factor level in the current model, −1 for level 0. */
   protected readonly col: Int32Array;
+  /** First row of each run of consecutive times in one column, and n after the last (setColumns). */
+  private readonly runStart: Int32Array;
+  private runs = 0;
   /** Prior weights of the fit (1, or the reweighting's ωᵢ). */
   protected readonly prior: Float64Array;
   private readonly good: Int32Array;
@@ -79,6 +82,7 @@ export abstract class BaselineIrls {
     this.levPYlogy = new Float64Array(levels);
     this.level = new Int32Array(capacity);
     this.col = new Int32Array(capacity);
+    this.runStart = new Int32Array(capacity + 1);
     this.levW = new Float64Array(pMax);
     this.levWT = new Float64Array(pMax);
     this.levWZ = new Float64Array(pMax);
@@ -101,7 +105,15 @@ export abstract class BaselineIrls {
   protected setColumns(trend: boolean): void {
     this.trendCol = trend;
     this.p = (trend ? 2 : 1) + this.levels - 1;
-    for (let i = 0; i < this.n; i++) this.col[i] = this.level[i] > 0 ? this.levelCol(this.level[i]) : -1;
+    const { n, col, level, time, runStart } = this;
+    let runs = 0;
+    for (let i = 0; i < n; i++) {
+      col[i] = level[i] > 0 ? this.levelCol(level[i]) : -1;
+      // A run: consecutive rows of one column at consecutive times (see passTrend).
+      if (i === 0 || col[i] !== col[i - 1] || time[i] !== time[i - 1] + 1) runStart[runs++] = i;
+    }
+    runStart[runs] = n;
+    this.runs = runs;
   }
 
   // Column of level l ≥ 1 of the one-hot factor.
@@ -195,13 +207,16 @@ export abstract class BaselineIrls {
   private r1 = 0;
 
   /**
-   * One IRLS pass of the model with trend: η = xᵢ'β over the non-zero entries of xᵢ in column order
-   * and μ = max(e^η, ε) (as glm.ts), the deviance, and the normal equations of the next step with
-   * w = prior·μ and z = η + (y − μ)/μ (products as glm-cholesky.ts forms them), each summed over i in
-   * the same order as the general path. Returns the deviance.
+   * One IRLS pass of the model with trend: η = β₀ + tβ₁ + β_c and μ = max(e^η, ε) (as glm.ts), the
+   * deviance, and the sums of the next step's normal equations with w = prior·μ and
+   * w·z = prior·(μη + y − μ) (z = η + (y − μ)/μ; no division). Row by row within runs of consecutive
+   * times of one column (setColumns): along a run η grows by β₁ and μ by the factor e^β₁, so e^η is
+   * computed once per run (the Farrington windows and Noufaily blocks, 5–7 rows: a few roundings,
+   * ≈ 1e-15 relative, where e^η per row cost a third of a fit) and the run's factor-column sums are
+   * added once. Returns the deviance.
    */
   private passTrend(nextMu: Float64Array): number {
-    const { n, y, prior, ylogy, time, col, beta, levW, levWT, levWZ } = this;
+    const { y, prior, ylogy, time, col, beta, levW, levWT, levWZ, runStart } = this;
     let dev = 0;
     let a00 = 0;
     let a01 = 0;
@@ -213,49 +228,47 @@ export abstract class BaselineIrls {
     levWZ.fill(0);
     const b0 = beta[0];
     const b1 = beta[1];
-    // Along a run of rows of one column at consecutive times μ grows by the factor e^β₁, so e^η is
-    // computed once per run and multiplied on (runs are the Farrington windows and the Noufaily
-    // blocks, 5–7 rows: a few roundings, ≈ 1e-15 relative, where e^η per row costs a third of a fit).
     const growth = Math.exp(b1);
-    let runCol = -2;
-    let runTime = -2;
-    let runMu = 0;
-    for (let i = 0; i < n; i++) {
-      const c = col[i];
-      const t = time[i];
-      let e = b0;
-      if (t !== 0) e += t * b1;
-      if (c > 0) e += beta[c];
-      let m: number;
-      if (c === runCol && t === runTime + 1 && runMu > DBL_EPSILON) m = Math.max(runMu * growth, DBL_EPSILON);
-      else m = Math.max(Math.exp(e), DBL_EPSILON);
-      runCol = c;
-      runTime = t;
-      runMu = m;
-      nextMu[i] = m;
-      // Prior weights are ≥ 0; a row of weight 0 is out of the fit.
-      const pi = prior[i];
-      if (!(pi > 0)) continue;
-      // Poisson deviance / 2 (McCullagh & Nelder 1989, Table 2.1): y log y − y log μ − (y − μ), log μ = η
-      // unless μ is clamped at ε (y log y = y log μ = 0 when y = 0).
-      const logMu = m === DBL_EPSILON ? LOG_DBL_EPSILON : e;
-      const yi = y[i];
-      dev += pi * (ylogy[i] - yi * logMu - (yi - m));
-      // w = prior·μ and z = η + (y − μ)/μ enter only as w and w·z = prior·(μη + y − μ): no division.
-      const w = pi * m;
-      const wz = pi * (m * e + (yi - m));
-      r0 += wz;
-      a00 += w;
-      if (t !== 0) {
-        a01 += w * t;
-        const va = t * w;
+    for (let r = 0; r < this.runs; r++) {
+      const from = runStart[r];
+      const to = runStart[r + 1];
+      const c = col[from];
+      const t0 = time[from];
+      const e0 = b0 + t0 * b1 + (c > 0 ? beta[c] : 0);
+      let m = 0;
+      let runW = 0;
+      let runWT = 0;
+      let runWZ = 0;
+      for (let i = from; i < to; i++) {
+        const k = i - from;
+        const t = t0 + k;
+        const e = e0 + k * b1;
+        m = k > 0 && m > DBL_EPSILON ? Math.max(m * growth, DBL_EPSILON) : Math.max(Math.exp(e), DBL_EPSILON);
+        nextMu[i] = m;
+        // Prior weights are ≥ 0; a row of weight 0 is out of the fit.
+        const pi = prior[i];
+        if (!(pi > 0)) continue;
+        // Poisson deviance / 2 (McCullagh & Nelder 1989, Table 2.1): y log y − y log μ − (y − μ), log μ = η
+        // unless μ is clamped at ε (y log y = y log μ = 0 when y = 0).
+        const logMu = m === DBL_EPSILON ? LOG_DBL_EPSILON : e;
+        const yi = y[i];
+        dev += pi * (ylogy[i] - yi * logMu - (yi - m));
+        const w = pi * m;
+        const wz = pi * (m * e + (yi - m));
+        const wt = w * t;
+        a00 += w;
+        a01 += wt;
+        a11 += wt * t;
+        r0 += wz;
         r1 += t * wz;
-        a11 += va * t;
-        if (c > 0) levWT[c] += va;
+        runW += w;
+        runWT += wt;
+        runWZ += wz;
       }
       if (c > 0) {
-        levW[c] += w;
-        levWZ[c] += wz;
+        levW[c] += runW;
+        levWT[c] += runWT;
+        levWZ[c] += runWZ;
       }
     }
     this.a00 = a00;
