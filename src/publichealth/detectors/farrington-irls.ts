@@ -51,7 +51,6 @@ export abstract class BaselineIrls {
   private runs = 0;
   /** Prior weights of the fit (1, or the reweighting's ωᵢ). */
   protected readonly prior: Float64Array;
-  private readonly good: Int32Array;
   private ng = 0;
   /** μ̂ of the last fit; nextMu holds the μ its last iteration's weights came from. */
   protected mu: Float64Array;
@@ -87,7 +86,6 @@ export abstract class BaselineIrls {
     this.levWT = new Float64Array(pMax);
     this.levWZ = new Float64Array(pMax);
     this.prior = new Float64Array(capacity);
-    this.good = new Int32Array(capacity);
     this.mu = new Float64Array(capacity);
     this.nextMu = new Float64Array(capacity);
     // One factorisation workspace per column count (with and without trend).
@@ -127,31 +125,28 @@ export abstract class BaselineIrls {
    * `cov`, μ̂ in `mu`, and the μ of the last iteration's weights in `nextMu`.
    */
   protected irls(): boolean {
-    const { n, y, prior, good, time, col, beta, rhs, dev0, z0, levelEta, levelMu, prevLevelMu } = this;
+    const { n, y, prior, time, col, beta, rhs, dev0, z0, levelEta, levelMu, prevLevelMu } = this;
     const p = this.p;
     const trend = this.trendCol;
     const chol = this.cholesky[trend ? 1 : 0];
     const a = chol.a;
-    let ng = 0;
-    for (let i = 0; i < n; i++) if (prior[i] > 0) good[ng++] = i;
-    this.ng = ng;
     let mu = this.mu;
     let nextMu = this.nextMu;
+    // The start μ = y + 0.1, its deviance (poissonDeviance of glm.ts) and the first step's normal
+    // equations (w = prior·μ, z = η + (y − μ)/μ; log link, V(μ) = μ) over the rows of positive weight.
+    let ng = 0;
     let devOld = 0;
-    for (let i = 0; i < n; i++) {
-      mu[i] = y[i] + 0.1;
-      // poissonDeviance of glm.ts at the start.
-      const wi = prior[i];
-      if (wi === 0) continue;
-      devOld += 2 * wi * dev0[i];
-    }
-    // Normal equations of the first step: w = prior·μ, z = η + (y − μ)/μ (log link, V(μ) = μ).
     a.fill(0);
     rhs.fill(0, 0, p);
-    for (let r = 0; r < ng; r++) {
-      const i = good[r];
-      addRow(a, rhs, p, trend ? time[i] : 0, col[i], prior[i] * mu[i], z0[i]);
+    for (let i = 0; i < n; i++) {
+      mu[i] = y[i] + 0.1;
+      const wi = prior[i];
+      if (!(wi > 0)) continue;
+      ng++;
+      devOld += 2 * wi * dev0[i];
+      addRow(a, rhs, p, trend ? time[i] : 0, col[i], wi * mu[i], z0[i]);
     }
+    this.ng = ng;
     if (!trend) this.sumLevels();
     let iter = 1;
     for (; iter <= MAXIT; iter++) {
