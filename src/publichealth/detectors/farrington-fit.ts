@@ -75,17 +75,23 @@ export class BaselineFitter extends BaselineIrls {
   // Copies the per-period quantities of the rows in `index` into the row buffers.
   private gather(): void {
     const { n, index, y, time, ylogy, dev0, z0, cbrtY2 } = this;
+    let maxY = -Infinity;
     for (let i = 0; i < n; i++) {
       const k = index[i];
       if (this.obsDone[k] === 0) this.prepare(k);
       y[i] = this.observed[k];
+      if (y[i] > maxY) maxY = y[i];
       time[i] = k;
       ylogy[i] = this.obsYlogy[k];
       dev0[i] = this.obsDev0[k];
       z0[i] = this.obsZ0[k];
       cbrtY2[i] = this.obsCbrtY2[k];
     }
+    this.maxY = maxY;
   }
+
+  /** The largest count of the rows gathered last (the trend is dropped where μ̂₀ exceeds it). */
+  private maxY = -Infinity;
 
   /** The observations in the workspace as a {@link Baseline} (for the general path). */
   baseline(): Baseline {
@@ -111,9 +117,7 @@ export class BaselineFitter extends BaselineIrls {
       const se = Math.sqrt(this.passPhiRaw * this.cov[1 * this.p + 1]);
       const significant = Number.isNaN(beta) ? 1 < settings.pThresholdTrend : tTwoSidedBelow(beta / se, this.dfResidual, settings.pThresholdTrend);
       const model = this.model(t0, true);
-      let maxY = -Infinity;
-      for (let i = 0; i < this.n; i++) if (this.y[i] > maxY) maxY = this.y[i];
-      if (significant && model.mu0 <= maxY) return model;
+      if (significant && model.mu0 <= this.maxY) return model;
     }
     if (!this.fitPass(false, settings)) return null;
     return this.model(t0, false);
@@ -125,7 +129,7 @@ export class BaselineFitter extends BaselineIrls {
 
   // fitPass of farrington-core.ts: a fit, φ̂, and with reweighting a second fit with the weights ωᵢ.
   private fitPass(trend: boolean, settings: BaselineSettings): boolean {
-    const { n, prior, y } = this;
+    const { n, prior } = this;
     this.setColumns(trend);
     prior.fill(1, 0, n);
     if (!this.irls()) return false;
@@ -141,10 +145,7 @@ export class BaselineFitter extends BaselineIrls {
       phi = Math.max(1, phiRaw);
     }
     if (settings.reweightedScale !== 'working') return this.setPass(phi, phiRaw);
-    let ss = 0;
-    const fitted = this.mu;
-    for (let i = 0; i < n; i++) ss += (prior[i] * (y[i] - fitted[i]) ** 2) / fitted[i] ** 2;
-    const scale = ss / this.dfResidual;
+    const scale = this.workingScale;
     this.passScale = scale;
     return this.setPass(phi, scale);
   }

@@ -371,16 +371,28 @@ export abstract class BaselineIrls {
     return s;
   }
 
-  // pearsonDispersion of glm.ts: Σ (working weight)(yᵢ − μ̂ᵢ)²/μ̂ᵢ² / (n − p).
+  /**
+   * pearsonDispersion of glm.ts, Σ (working weight)(yᵢ − μ̂ᵢ)²/μ̂ᵢ² / (n − p) with working weight
+   * prior·μ, and in the same pass the scale R's farringtonFlexible uses after reweighting,
+   * Σ prior·(yᵢ − μ̂ᵢ)²/μ̂ᵢ² / (n − p), left in {@link workingScale}.
+   */
   protected pearsonDispersion(): number {
     const { n, prior, nextMu, mu, y } = this;
-    let s = 0;
+    let pearson = 0;
+    let working = 0;
     for (let i = 0; i < n; i++) {
-      const ww = prior[i] > 0 ? prior[i] * nextMu[i] : 0;
-      if (ww > 0) s += (ww * (y[i] - mu[i]) ** 2) / (mu[i] * mu[i]);
+      const pi = prior[i];
+      const m = mu[i];
+      const r2 = (pi * (y[i] - m) ** 2) / (m * m);
+      working += r2;
+      if (pi > 0 && nextMu[i] > 0) pearson += r2 * nextMu[i];
     }
-    return s / this.dfResidual;
+    this.workingScale = working / this.dfResidual;
+    return pearson / this.dfResidual;
   }
+
+  /** Σ prior·(yᵢ − μ̂ᵢ)²/μ̂ᵢ² / (n − p) of the last {@link pearsonDispersion}. */
+  protected workingScale = 0;
 }
 
 /**
