@@ -164,6 +164,17 @@ const qtCache = new Map<number, Map<number, number>>();
 
 /** Student-t quantile qt(p, df) for p > 0.5, by bisection on {@link ptUpper} (memoised). */
 export function qtUpper(p: number, df: number): number {
+  // The callers ask for the same (p, df) many times in a row: the last answer first.
+  if (p === lastQt.p && df === lastQt.df) return lastQt.q;
+  const q = qtUpperMemo(p, df);
+  lastQt.p = p;
+  lastQt.df = df;
+  lastQt.q = q;
+  return q;
+}
+const lastQt = { p: NaN, df: NaN, q: NaN };
+
+function qtUpperMemo(p: number, df: number): number {
   let byDf = qtCache.get(p);
   if (!byDf) qtCache.set(p, (byDf = new Map()));
   const hit = byDf.get(df);
