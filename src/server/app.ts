@@ -11,7 +11,7 @@ import { MpiService, linkedPatientIds, mpiFhirRoutes, mpiRoutes } from '../found
 import { FhirStore, fhirRoutes, loadFhirDefinitions, type Projector, type RequestContext } from '../foundation/fhir/index.js';
 import { assessResidents, chronicCareRoutes, chronicRoutes, loadLatestModel, medicationRoutes, refreshChronicRollups, riskRoutes, type FollowUpRules } from '../healthmgmt/index.js';
 import { chinaDate, dailyRunClaim, startDailyJob, type DailyJob } from '../foundation/jobs/index.js';
-import { startScheduler, surveillanceRoutes, type Scheduler } from '../publichealth/index.js';
+import { startScheduler, surveillanceRoutes, type DiseaseList, type Scheduler } from '../publichealth/index.js';
 import { centresRoutes, referralRoutes, roundsRoutes, type CentreDefinition } from '../care/index.js';
 import { careIndicatorRoutes, teleconsultRoutes, visitRoutes } from '../care/index.js';
 import { parseFollowUp, recordFollowUp, refillReminders, worklist } from '../healthmgmt/index.js';
@@ -46,6 +46,8 @@ export interface AppOptions {
   chronicRollupAt?: string;
   /** The district's chronic-care follow-up rules (HB_CHRONIC_RULES, loadFollowUpRules); absent = the national standard. */
   chronicRules?: FollowUpRules;
+  /** The district's notifiable diseases and their detection (HB_SURVEILLANCE_DISEASES, loadDiseaseList); absent = the built-in list. */
+  diseases?: DiseaseList;
   /** Real-time MPI cap of broad name blocks (HB_MPI_BROAD_BLOCK_SIZE; default 100). */
   mpiBroadBlockSize?: number;
   /** Headers, CORS, rate and body limits (HB_CORS_ORIGINS, HB_RATE_LIMIT_*, …); absent = the configuration defaults. */
@@ -92,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     bodyLimit: security.bodyLimit,
   });
-  const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors, chronicRules: options.chronicRules, mpiBroadBlockSize: options.mpiBroadBlockSize });
+  const { store, audit } = createStore(options.db, { clock: options.clock, projectors: options.projectors, chronicRules: options.chronicRules, diseases: options.diseases, mpiBroadBlockSize: options.mpiBroadBlockSize });
   const access = await AccessService.create({ db: options.db, secret: options.jwtSecret, clock: options.clock, accessTokenSeconds: options.accessTokenSeconds });
   const mpi = new MpiService({ db: options.db, store, clock: options.clock });
   installErrorHandler(app);
@@ -192,7 +194,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(async (api) => careIndicatorRoutes(api, { store, access, clock: options.clock, centres: options.centres }));
   // Mobile rounds (care) on the chronic registry's work lists, refills and follow-up recording (healthmgmt), wired here: domains do not import one another.
   await app.register(async (api) => roundsRoutes(api, { store, access, clock: options.clock, sources: { worklist, refillReminders, parseFollowUp, recordFollowUp } }));
-  await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock }));
+  await app.register(async (api) => surveillanceRoutes(api, { db: options.db, access, clock: options.clock, diseases: options.diseases }));
   await app.register(async (api) =>
     riskRoutes(api, {
       db: options.db,
@@ -210,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       db: options.db,
       at: options.surveillanceRunAt,
       clock: options.clock,
+      diseases: options.diseases,
       onRun: (r, err) => (r ? app.log.info({ surveillance: { date: r.date, series: r.series, signals: r.signals, newSignals: r.newSignals, seconds: r.seconds } }, 'surveillance run') : app.log.error({ err }, 'surveillance run failed')),
       claim: dailyRunClaim(options.db, 'surveillance'),
       onSkip: skipped('surveillance'),

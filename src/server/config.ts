@@ -39,6 +39,8 @@ const schema = z.object({
   mpiBroadBlockSize: z.coerce.number().int().min(1).max(1000).default(100),
   /** JSON file of the district's chronic-care follow-up rules (docs/chronic-care.md "District rules"); unset = the national standard. */
   chronicRules: z.string().min(1).optional(),
+  /** JSON file of the notifiable diseases and syndromes and their detection (docs/surveillance.md); unset = the built-in list. */
+  surveillanceDiseases: z.string().min(1).optional(),
   /** OpenID Connect login (docs/access.md "OpenID Connect"): off while the issuer is unset. https, or http on localhost. */
   oidcIssuer: z.string().url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u), 'must be an https:// URL (http:// only on localhost)').optional(),
   oidcClientId: z.string().min(1).optional(),
@@ -94,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     riskRunAt: env.HB_RISK_RUN_AT,
     chronicRollupAt: env.HB_CHRONIC_ROLLUP_AT,
     chronicRules: env.HB_CHRONIC_RULES,
+    surveillanceDiseases: env.HB_SURVEILLANCE_DISEASES,
     mpiBroadBlockSize: env.HB_MPI_BROAD_BLOCK_SIZE,
     oidcIssuer: env.HB_OIDC_ISSUER,
     oidcClientId: env.HB_OIDC_CLIENT_ID,

@@ -7,7 +7,7 @@ import type { Database } from '../foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
 import { createMpiProjector } from '../foundation/mpi/index.js';
 import { chronicMigration, chronicProjector, chronicRegistryMigration, chronicRollupMigration, createChronicProjector, riskMigration, riskProjector, type FollowUpRules } from '../healthmgmt/index.js';
-import { caseProjector, surveillanceMigration } from '../publichealth/index.js';
+import { caseProjector, createCaseProjector, surveillanceMigration, type DiseaseList } from '../publichealth/index.js';
 import { centresMigration, centresProjector, referralMigration, referralProjector, roundsMigration } from '../care/index.js';
 import { teleconsultMigration, teleconsultProjector, visitsMigration, visitsProjector } from '../care/index.js';
 
@@ -32,11 +32,15 @@ export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, 
  */
 export function createStore(
   db: Database,
-  options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[]; chronicRules?: FollowUpRules; mpiBroadBlockSize?: number } = {},
+  options: { clock?: () => Date; audit?: AuditSink; projectors?: Projector[]; chronicRules?: FollowUpRules; diseases?: DiseaseList; mpiBroadBlockSize?: number } = {},
 ): { store: FhirStore; audit: AuditSink } {
   const audit = options.audit ?? new BufferedAuditWriter(db);
   // A district's own follow-up rules (HB_CHRONIC_RULES) replace the national ones in the chronic-care projector.
-  const domain = options.chronicRules ? DOMAIN_PROJECTORS.map((p) => (p === chronicProjector ? createChronicProjector(options.chronicRules) : p)) : DOMAIN_PROJECTORS;
+  // A district's disease list (HB_SURVEILLANCE_DISEASES) replaces the built-in one in the case projector.
+  const { chronicRules, diseases } = options;
+  const domain = DOMAIN_PROJECTORS.map((p) =>
+    p === chronicProjector && chronicRules ? createChronicProjector(chronicRules) : p === caseProjector && diseases ? createCaseProjector(diseases) : p,
+  );
   const projectors = options.projectors ?? [createMpiProjector({ clock: options.clock, broadBlockSize: options.mpiBroadBlockSize }), ...domain];
   return { store: new FhirStore({ db, audit, clock: options.clock, projectors }), audit };
 }

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { buildApp, type App } from '../../src/server/index.js';
+import type { DiseaseList } from '../../src/publichealth/index.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 
 export interface TestServer {
@@ -48,9 +49,9 @@ export async function signInAgain(server: TestServer): Promise<string> {
 }
 
 /** Access tokens of the test server live an hour unless asked otherwise, so slow machines do not see them expire. */
-export async function startTestServer(options: { clock?: () => Date; accessTokenSeconds?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { clock?: () => Date; accessTokenSeconds?: number; diseases?: DiseaseList } = {}): Promise<TestServer> {
   const database = await freshDatabase();
-  const app = await buildApp({ db: database.db, logLevel: 'silent', clock: options.clock, accessTokenSeconds: options.accessTokenSeconds ?? 3600 });
+  const app = await buildApp({ db: database.db, logLevel: 'silent', clock: options.clock, accessTokenSeconds: options.accessTokenSeconds ?? 3600, diseases: options.diseases });
   const address = await app.app.listen({ port: 0, host: '127.0.0.1' });
   const { token, password } = await userToken({ app, url: address }, 'test-clinician', 'clinician', null);
   tokens.set(new URL(address).origin, token);

@@ -83,5 +83,14 @@ describe('surveillance run', () => {
     const list = await run(['run', '--date', D, '--data', dataDir, '--diseases', file]);
     expect(list.code).toBe(2);
     expect(list.err).toMatch(/diseases\.json: disease list: 0\.detection\.0\.level/);
+    // Without --diseases the server's HB_SURVEILLANCE_DISEASES is read.
+    process.env.HB_SURVEILLANCE_DISEASES = file;
+    try {
+      const fromEnv = await run(['rebuild-cases', '--data', dataDir]);
+      expect(fromEnv.code).toBe(2);
+      expect(fromEnv.err).toMatch(/surveillance rebuild-cases: .*diseases\.json: disease list: 0\.detection\.0\.level/);
+    } finally {
+      delete process.env.HB_SURVEILLANCE_DISEASES;
+    }
   });
 });

@@ -4,10 +4,9 @@
  * for the same date). `surveillance rebuild-cases` recomputes proj_case from the stored Conditions
  * (after changing the disease list, or for Conditions loaded before the projection existed).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, openConfiguredDatabase } from '../../server/index.js';
-import { isRunDate, parseDiseaseList, rebuildCaseProjection, runSurveillance, type DiseaseList } from '../../publichealth/index.js';
+import { isRunDate, loadDiseaseList, rebuildCaseProjection, runSurveillance, type DiseaseList } from '../../publichealth/index.js';
 
 interface DbOptions {
   data?: string;
@@ -16,17 +15,13 @@ interface DbOptions {
 }
 
 function diseaseList(fail: (m: string) => never, file: string | undefined): DiseaseList | undefined {
-  if (!file) return undefined;
-  let json: unknown;
+  // --diseases, else the server's HB_SURVEILLANCE_DISEASES, else the built-in list.
+  const path = file ?? process.env.HB_SURVEILLANCE_DISEASES;
+  if (!path) return undefined;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    return loadDiseaseList(path);
   } catch (err) {
-    return fail(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  try {
-    return parseDiseaseList(json);
-  } catch (err) {
-    return fail(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+    return fail(err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -49,7 +44,7 @@ export function registerSurveillance(program: Command): void {
     .requiredOption('--date <date>', 'run date YYYY-MM-DD (the last day evaluated)')
     .option('--data <dir>', 'PGlite data directory (HB_DATA_DIR, default ./data)')
     .option('--database-url <url>', 'PostgreSQL URL instead of PGlite (HB_DATABASE_URL or DATABASE_URL)')
-    .option('--diseases <file>', 'disease list JSON (default: the built-in list, docs/surveillance.md)')
+    .option('--diseases <file>', 'disease list JSON (default: HB_SURVEILLANCE_DISEASES, else the built-in list, docs/surveillance.md)')
     .action(async function (this: Command, opts: DbOptions & { date: string }) {
       const fail = (message: string): never => this.error(`surveillance run: ${message}`, { exitCode: 2, code: 'healthy-brain.surveillance' });
       if (!isRunDate(opts.date)) fail(`--date must be a date YYYY-MM-DD, got "${opts.date}"`);
@@ -65,7 +60,7 @@ export function registerSurveillance(program: Command): void {
     .description('recompute the case projection (proj_case) from the stored Conditions')
     .option('--data <dir>', 'PGlite data directory (HB_DATA_DIR, default ./data)')
     .option('--database-url <url>', 'PostgreSQL URL instead of PGlite (HB_DATABASE_URL or DATABASE_URL)')
-    .option('--diseases <file>', 'disease list JSON (default: the built-in list)')
+    .option('--diseases <file>', 'disease list JSON (default: HB_SURVEILLANCE_DISEASES, else the built-in list)')
     .action(async function (this: Command, opts: DbOptions) {
       const fail = (message: string): never => this.error(`surveillance rebuild-cases: ${message}`, { exitCode: 2, code: 'healthy-brain.surveillance' });
       const diseases = diseaseList(fail, opts.diseases);

@@ -13,6 +13,7 @@
  * glrnb with n >= 2 per village and glrnb per town for the outbreak-prone diseases (the evaluation's
  * best single configurations), EWMA per town for syndromes.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isMethodName, METHOD_NAMES, type DetectorParams, type MethodName } from '../detectors/index.js';
 
@@ -197,6 +198,30 @@ export function parseDiseaseList(value: unknown): DiseaseList {
     if (d.kind === 'case' && (!d.class || d.deadlineHours === undefined)) throw new Error(`disease list: ${i}: a case disease needs class and deadlineHours`);
   }
   return parsed.data as DiseaseList;
+}
+
+/**
+ * Reads and checks a disease-list file (`surveillance run --diseases FILE`, the server's
+ * HB_SURVEILLANCE_DISEASES); throws one line naming the file and the bad entry and field.
+ */
+export function loadDiseaseList(path: string): DiseaseList {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${path}: cannot read the disease list (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  try {
+    return parseDiseaseList(doc);
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
+  }
 }
 
 /** Longest-prefix match of an ICD-10 code among the diseases of one kind (dots kept: "A22.1" beats "A22"). */
