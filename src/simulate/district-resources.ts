@@ -18,7 +18,7 @@ import type { District, Facility, Staff } from './district.js';
 
 const JDN = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'jdn', display: 'Jurisdiction' }] };
 
-function orgUnit(id: string, code: string, name: string, level: 'district' | 'town' | 'village', parentId?: string): Location {
+function orgUnit(id: string, code: string, name: string, level: 'district' | 'town' | 'village', parentId?: string, position?: Position): Location {
   return {
     resourceType: 'Location',
     id,
@@ -28,8 +28,28 @@ function orgUnit(id: string, code: string, name: string, level: 'district' | 'to
     mode: 'instance',
     physicalType: JDN,
     type: [{ coding: [{ system: ORG_UNIT_LEVEL_SYSTEM, code: level }] }],
+    ...(position ? { position } : {}),
     ...(parentId ? { partOf: { reference: `Location/${parentId}` } } : {}),
   };
+}
+
+type Position = { longitude: number; latitude: number };
+/** Xiaoshan district's centre (WGS84), round which the simulated towns lie. */
+const DISTRICT_CENTRE: Position = { longitude: 120.264, latitude: 30.185 };
+const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
+
+/**
+ * Made-up but plausible coordinates (Location.position, WGS84) for the space-time scan: towns on a
+ * ring of ≈ 12 km round the district centre, each town's villages on a sunflower spiral of ≈ 1.5 km
+ * spacing round it, so that villages of one town are neighbours. No PRNG: the streams are untouched.
+ */
+export function simulatedPosition(town: number, towns: number, village?: number): Position {
+  const angle = (2 * Math.PI * town) / Math.max(1, towns);
+  const c = { longitude: DISTRICT_CENTRE.longitude + 0.13 * Math.cos(angle), latitude: DISTRICT_CENTRE.latitude + 0.11 * Math.sin(angle) };
+  if (village === undefined) return { longitude: round5(c.longitude), latitude: round5(c.latitude) };
+  const r = 0.014 * Math.sqrt(village + 1);
+  const a = village * 2.39996; // the golden angle
+  return { longitude: round5(c.longitude + r * Math.cos(a)), latitude: round5(c.latitude + r * Math.sin(a)) };
 }
 
 const ROLE_NAMES: Record<Staff['role'], string> = {
@@ -87,9 +107,10 @@ function practitionerRole(s: Staff, id: string): PractitionerRole {
  * id (`<practitioner id>-role`), so they need no extra id stream.
  */
 export function districtResources(d: District): Resource[] {
-  const out: Resource[] = [orgUnit(d.locationId, d.code, d.name, 'district')];
-  for (const t of d.towns) out.push(orgUnit(t.locationId, t.code, t.name, 'town', d.locationId));
-  for (const v of d.villages) out.push(orgUnit(v.locationId, v.code, v.name, 'village', v.town.locationId));
+  const out: Resource[] = [orgUnit(d.locationId, d.code, d.name, 'district', undefined, DISTRICT_CENTRE)];
+  const T = d.towns.length;
+  for (const t of d.towns) out.push(orgUnit(t.locationId, t.code, t.name, 'town', d.locationId, simulatedPosition(t.index, T)));
+  for (const v of d.villages) out.push(orgUnit(v.locationId, v.code, v.name, 'village', v.town.locationId, simulatedPosition(v.town.index, T, v.town.villages.indexOf(v))));
   // Parents before children: the hospital group first, then centres, township centres, clinics.
   for (const f of d.facilities) out.push(organization(f));
   const staff = d.facilities.flatMap((f) => f.staff);

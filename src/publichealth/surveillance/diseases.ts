@@ -22,8 +22,13 @@ export type DiseaseClass = 'A' | 'B' | 'C' | 'other';
 export type OrgLevel = 'district' | 'town' | 'village';
 export const LEVEL_LENGTH: Record<OrgLevel, number> = { district: 6, town: 9, village: 12 };
 
-/** `fixed`: CIDARS fixed threshold — a signal when the day's count reaches `threshold` (default 1). */
-export type SurveillanceMethod = MethodName | 'fixed';
+/**
+ * `fixed`: CIDARS fixed threshold — a signal when the day's count reaches `threshold` (default 1).
+ * `scan`: Kulldorff's prospective space-time permutation scan across the org units of the level
+ * (CIDARS' space-time method; scan-run.ts): `alpha` is the p-value cut (default 0.05), `baseline` the
+ * longest cluster in days (default 7), `historyDays` the study period (default 56).
+ */
+export type SurveillanceMethod = MethodName | 'fixed' | 'scan';
 
 export interface DetectionConfig {
   readonly level: OrgLevel;
@@ -126,6 +131,8 @@ export function historyDays(d: DetectionConfig): number {
   switch (d.method) {
     case 'fixed':
       return 1;
+    case 'scan':
+      return 56;
     case 'ears-c1':
     case 'ears-c2':
     case 'ears-c3':
@@ -152,7 +159,7 @@ export function isWeekly(method: SurveillanceMethod): boolean {
 
 const detectionSchema = z.object({
   level: z.enum(['district', 'town', 'village']),
-  method: z.string().refine((m) => m === 'fixed' || isMethodName(m), { message: `method must be fixed or one of ${METHOD_NAMES.join(', ')}` }),
+  method: z.string().refine((m) => m === 'fixed' || m === 'scan' || isMethodName(m), { message: `method must be fixed, scan or one of ${METHOD_NAMES.join(', ')}` }),
   params: z
     .object({
       alpha: z.number().positive().lt(1).optional(),

@@ -2,7 +2,8 @@
  * A detection run for one date: for every configured disease × org level × method, the daily count
  * series of every org unit with a case in the compared period (the run day; MPM: its window; weekly
  * methods: the last complete week) is built from proj_case over the method's history, the method is
- * applied (detect-series.ts) and alarms become signals with their evidence. Idempotent: the same
+ * applied (detect-series.ts) and alarms become signals with their evidence; the space-time scan
+ * (method `scan`) looks at all the level's units at once (scan-run.ts). Idempotent: the same
  * date run twice gives the same signals (refreshed evidence, untouched workflow).
  */
 import type { Database } from '../../foundation/db/index.js';
@@ -11,6 +12,7 @@ import { isoDay } from '../detectors/index.js';
 import { countsByUnit, firstCaseDay } from './cases.repository.js';
 import { comparedFrom, detectSeries } from './detect-series.js';
 import { DEFAULT_DISEASES, historyDays, LEVEL_LENGTH, type DiseaseList } from './diseases.js';
+import { orgUnitPositions, scanRun, type UnitPosition } from './scan-run.js';
 import { saveRun, upsertSignal } from './signals.repository.js';
 
 export interface RunOptions {
@@ -53,8 +55,30 @@ export async function runSurveillance(db: Database, options: RunOptions): Promis
   const result: RunResult = { date: options.date, series: 0, evaluated: 0, skipped: 0, alarms: 0, signals: 0, newSignals: 0, seconds: 0, signalIds: [] };
   const dataStart = first === null ? runDay : Math.min(runDay, dayNumber(first));
 
+  // Positions of the org units, per code length, read once per run for the space-time scans.
+  const positions = new Map<number, Awaited<ReturnType<typeof orgUnitPositions>>>();
   for (const disease of list) {
     for (const config of disease.detection) {
+      if (config.method === 'scan') {
+        const length = LEVEL_LENGTH[config.level];
+        if (!positions.has(length)) positions.set(length, await orgUnitPositions(db, length));
+        const scan = await scanRun(db, disease.key, config, runDay, dataStart, positions.get(length) as Map<string, UnitPosition>);
+        result.series++;
+        if (scan.outcome === 'skipped') {
+          result.skipped++;
+          continue;
+        }
+        result.evaluated++;
+        result.alarms += scan.alarms;
+        for (const c of scan.signals) {
+          const input = { disease: disease.key, orgUnit: c.centre, level: config.level, method: 'scan', periodStart: dayIso(c.periodStart), periodEnd: dayIso(c.periodEnd), runDate: options.date, observed: c.observed, threshold: null, evidence: c.evidence };
+          const saved = await upsertSignal(db, input, clock());
+          result.signals++;
+          if (saved.inserted) result.newSignals++;
+          result.signalIds.push(saved.id);
+        }
+        continue;
+      }
       const startDay = Math.max(dataStart, runDay - historyDays(config) + 1);
       const length = runDay - startDay + 1;
       const rows = await countsByUnit(db, {
