@@ -231,8 +231,9 @@ async function collect(): Promise<Collected> {
 }
 
 /**
- * Planar coordinates for the scan. The simulator has no geography, so villages are laid out on a
- * circle of radius 2 km around their town, towns on a 5 km grid: villages of a town are neighbours.
+ * Planar coordinates for the scan: villages on a circle of radius 2 km around their town, towns on a
+ * 5 km grid, so villages of a town are neighbours. (The simulator's Locations now carry positions too,
+ * simulatedPosition; this layout is kept so that the evaluation in docs/surveillance.md reproduces.)
  */
 function layout(villages: Collected['villages']): ScanArea[] {
   const towns = [...new Set(villages.map((v) => v.town))].sort();
