@@ -12,7 +12,7 @@ import type { FhirStore } from '../foundation/fhir/index.js';
 import { BatchImporter, type ImportStats } from '../foundation/ingest/index.js';
 import { assessResidents, loadLatestModel, parseFollowUp, recordFollowUp, refillReminders, refreshChronicRollups, worklist } from '../healthmgmt/index.js';
 import { chinaDate } from '../foundation/jobs/index.js';
-import { runSurveillance } from '../publichealth/index.js';
+import { runSurveillance, type DiseaseList } from '../publichealth/index.js';
 import { Rng, simulateDistrict } from '../simulate/index.js';
 
 /** True when the store holds no Patient yet. */
@@ -27,7 +27,10 @@ export async function isEmpty(db: Database): Promise<boolean> {
  * simulated data (see runDemoSurveillance). `riskAssessment` (default true, false skips) runs the risk
  * assessment on the last day with encounters (see runDemoRiskAssessment).
  */
-export async function seedDemoDistrict(store: FhirStore, options: { residents: number; years: number; seed?: number; progress?: boolean; surveillanceDays?: number; riskAssessment?: boolean }): Promise<ImportStats> {
+export async function seedDemoDistrict(
+  store: FhirStore,
+  options: { residents: number; years: number; seed?: number; progress?: boolean; surveillanceDays?: number; riskAssessment?: boolean; diseases?: DiseaseList },
+): Promise<ImportStats> {
   const bar = options.progress ? new SingleBar({ format: 'seeding demo district |{bar}| {percentage}% {value}/{total} residents | {rate} resources/s', hideCursor: true }) : undefined;
   bar?.start(options.residents, 0, { rate: 0 });
   const importer = new BatchImporter(store, { actor: 'system:demo-seed' }, {
@@ -45,7 +48,7 @@ export async function seedDemoDistrict(store: FhirStore, options: { residents: n
   );
   const stats = await importer.finish();
   bar?.stop();
-  await runDemoSurveillance(store.db, options.surveillanceDays ?? 60);
+  await runDemoSurveillance(store.db, options.surveillanceDays ?? 60, options.diseases);
   // A handful of referrals in every state (closed, returned, overdue, scheduled, rejected, down, new): src/care/referral/referral-demo.ts.
   await seedDemoReferrals(store);
   // Specialised-disease centres: every resident whose diagnoses meet a centre's criteria is enrolled (docs/care.md).
@@ -87,7 +90,7 @@ export async function runDemoRiskAssessment(store: FhirStore): Promise<number> {
  * case data, oldest first, as the scheduled daily run would have done while the data arrived: a
  * simulated district ends in the past, so no scheduled run has seen it. Returns the signals found.
  */
-export async function runDemoSurveillance(db: Database, days: number): Promise<number> {
+export async function runDemoSurveillance(db: Database, days: number, diseases?: DiseaseList): Promise<number> {
   if (days <= 0) return 0;
   const row = await sql<{ last: string | null }>`SELECT max(day)::text AS last FROM proj_case`.execute(db);
   const last = row.rows[0]?.last;
@@ -95,7 +98,7 @@ export async function runDemoSurveillance(db: Database, days: number): Promise<n
   let signals = 0;
   for (let i = days - 1; i >= 0; i--) {
     const date = new Date(Date.parse(`${last}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10);
-    signals += (await runSurveillance(db, { date })).newSignals;
+    signals += (await runSurveillance(db, { date, diseases })).newSignals;
   }
   return signals;
 }

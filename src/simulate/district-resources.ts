@@ -39,17 +39,25 @@ const DISTRICT_CENTRE: Position = { longitude: 120.264, latitude: 30.185 };
 const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
 
 /**
- * Made-up but plausible coordinates (Location.position, WGS84) for the space-time scan: towns on a
- * ring of ≈ 12 km round the district centre, each town's villages on a sunflower spiral of ≈ 1.5 km
- * spacing round it, so that villages of one town are neighbours. No PRNG: the streams are untouched.
+ * Made-up but plausible coordinates (Location.position, WGS84) for the space-time scan: each town's
+ * villages on a sunflower spiral round the town (≈ 0.5 km apart, ≈ 0.33·√n km across for n
+ * villages), the towns on a ring round the district centre of at least 12 km radius and wide enough
+ * that the towns' spirals do not meet, so a village's neighbours are villages of its own town. No
+ * PRNG: the simulator's random streams are untouched.
+ *
+ * @param maxVillages the most villages of any town (it sizes the ring)
  */
-export function simulatedPosition(town: number, towns: number, village?: number): Position {
+export function simulatedPosition(town: number, towns: number, village?: number, maxVillages = 25): Position {
+  const KM_PER_DEG_LON = 96.2; // at 30° N
+  const KM_PER_DEG_LAT = 110.6;
+  const spiralKm = 0.33 * Math.sqrt(Math.max(1, maxVillages));
+  const ringKm = Math.max(12, (Math.max(1, towns) * (2 * spiralKm + 0.6)) / (2 * Math.PI));
   const angle = (2 * Math.PI * town) / Math.max(1, towns);
-  const c = { longitude: DISTRICT_CENTRE.longitude + 0.13 * Math.cos(angle), latitude: DISTRICT_CENTRE.latitude + 0.11 * Math.sin(angle) };
+  const c = { longitude: DISTRICT_CENTRE.longitude + (ringKm / KM_PER_DEG_LON) * Math.cos(angle), latitude: DISTRICT_CENTRE.latitude + (ringKm / KM_PER_DEG_LAT) * Math.sin(angle) };
   if (village === undefined) return { longitude: round5(c.longitude), latitude: round5(c.latitude) };
-  const r = 0.014 * Math.sqrt(village + 1);
+  const rKm = 0.33 * Math.sqrt(village + 1);
   const a = village * 2.39996; // the golden angle
-  return { longitude: round5(c.longitude + r * Math.cos(a)), latitude: round5(c.latitude + r * Math.sin(a)) };
+  return { longitude: round5(c.longitude + (rKm / KM_PER_DEG_LON) * Math.cos(a)), latitude: round5(c.latitude + (rKm / KM_PER_DEG_LAT) * Math.sin(a)) };
 }
 
 const ROLE_NAMES: Record<Staff['role'], string> = {
@@ -109,8 +117,9 @@ function practitionerRole(s: Staff, id: string): PractitionerRole {
 export function districtResources(d: District): Resource[] {
   const out: Resource[] = [orgUnit(d.locationId, d.code, d.name, 'district', undefined, DISTRICT_CENTRE)];
   const T = d.towns.length;
-  for (const t of d.towns) out.push(orgUnit(t.locationId, t.code, t.name, 'town', d.locationId, simulatedPosition(t.index, T)));
-  for (const v of d.villages) out.push(orgUnit(v.locationId, v.code, v.name, 'village', v.town.locationId, simulatedPosition(v.town.index, T, v.town.villages.indexOf(v))));
+  const maxV = Math.max(1, ...d.towns.map((t) => t.villages.length));
+  for (const t of d.towns) out.push(orgUnit(t.locationId, t.code, t.name, 'town', d.locationId, simulatedPosition(t.index, T, undefined, maxV)));
+  for (const v of d.villages) out.push(orgUnit(v.locationId, v.code, v.name, 'village', v.town.locationId, simulatedPosition(v.town.index, T, v.town.villages.indexOf(v), maxV)));
   // Parents before children: the hospital group first, then centres, township centres, clinics.
   for (const f of d.facilities) out.push(organization(f));
   const staff = d.facilities.flatMap((f) => f.staff);

@@ -2,12 +2,13 @@
  * The IRLS of the Farrington baseline fits (farrington-fit.ts) over a design that is never built:
  * an intercept, an optional linear trend in the time index and an optional one-hot seasonal factor
  * (treatment contrasts, level 0 the reference), so each row is its time index and its level.
- * The arithmetic is that of fitPoissonGlm in glm.ts with the Cholesky solver of glm-cholesky.ts,
- * operation for operation and in the same order (McCullagh & Nelder 1989, §2.5; R's glm.fit start,
- * deviance criterion and linkinv floor), step for step; the buffers are allocated once, η, μ are
- * computed per level in the models without trend, e^η once per run of consecutive rows of a level
- * (then multiplied by e^β₁), and w·z without a division. Those change a few roundings: the fits agree
- * with the general path to ≈ 1e-14 relative (farrington-fit.test.ts holds them to 1e-12).
+ * The IRLS is that of fitPoissonGlm in glm.ts with the Cholesky solver of glm-cholesky.ts, step for
+ * step (McCullagh & Nelder 1989, §2.5; R's glm.fit start, deviance criterion and linkinv floor). What
+ * differs is how each step is computed: the buffers are allocated once, η, μ per level and the pass
+ * over level totals in the models without trend, e^η once per run of consecutive rows of a level
+ * (then multiplied by e^β₁), w·z without a division, and the arrowhead normal equations of a seasonal
+ * factor by block elimination. Those change a few roundings: the fits agree with the general path to
+ * ≈ 1e-14 relative (farrington-fit.test.ts holds them to 1e-12).
  */
 import { ArrowheadCholesky, DenseCholesky, type NormalEquationsSolver } from './glm-cholesky.js';
 /** Same constants as glm.ts (R's glm.control defaults and linkinv floor). */
@@ -51,7 +52,6 @@ export abstract class BaselineIrls {
   private runs = 0;
   /** Prior weights of the fit (1, or the reweighting's ωᵢ). */
   protected readonly prior: Float64Array;
-  private ng = 0;
   /** μ̂ of the last fit; nextMu holds the μ its last iteration's weights came from. */
   protected mu: Float64Array;
   protected nextMu: Float64Array;
@@ -146,7 +146,6 @@ export abstract class BaselineIrls {
       devOld += 2 * wi * dev0[i];
       addRow(a, rhs, p, trend ? time[i] : 0, col[i], wi * mu[i], z0[i]);
     }
-    this.ng = ng;
     if (!trend) this.sumLevels();
     let iter = 1;
     for (; iter <= MAXIT; iter++) {

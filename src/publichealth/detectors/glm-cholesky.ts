@@ -102,22 +102,31 @@ export class DenseCholesky implements NormalEquationsSolver {
   /** A⁻¹ = D U⁻¹U⁻ᵀ D after {@link factor}, written to `inv` (p × p, row-major, both triangles). */
   inverse(inv: Float64Array): void {
     const { u, d, ui, p } = this;
-    ui.fill(0);
-    for (let j = 0; j < p; j++) {
-      ui[j * p + j] = 1 / u[j * p + j];
-      for (let i = j - 1; i >= 0; i--) {
-        let s = 0;
-        for (let k = i + 1; k <= j; k++) s += u[i * p + k] * ui[k * p + j];
-        ui[i * p + j] = -s / u[i * p + i];
-      }
-    }
-    for (let i = 0; i < p; i++)
-      for (let j = i; j < p; j++) {
-        let s = 0;
-        for (let k = j; k < p; k++) s += ui[i * p + k] * ui[j * p + k];
-        inv[i * p + j] = inv[j * p + i] = s * d[i] * d[j];
-      }
+    choleskyInverse(u, p, ui, inv);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) inv[i * p + j] *= d[i] * d[j];
   }
+}
+
+/**
+ * (UᵀU)⁻¹ = U⁻¹U⁻ᵀ from the upper-triangular Cholesky factor U (n × n, row-major), into `out` (both
+ * triangles); `ui` is scratch for U⁻¹ (back substitution column by column).
+ */
+function choleskyInverse(u: Float64Array, n: number, ui: Float64Array, out: Float64Array): void {
+  ui.fill(0);
+  for (let j = 0; j < n; j++) {
+    ui[j * n + j] = 1 / u[j * n + j];
+    for (let i = j - 1; i >= 0; i--) {
+      let s = 0;
+      for (let k = i + 1; k <= j; k++) s += u[i * n + k] * ui[k * n + j];
+      ui[i * n + j] = -s / u[i * n + i];
+    }
+  }
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let k = j; k < n; k++) s += ui[i * n + k] * ui[j * n + k];
+      out[i * n + j] = out[j * n + i] = s;
+    }
 }
 
 /**
@@ -197,10 +206,12 @@ export interface NormalEquationsSolver {
  * other p − q coupled only to those (the one-hot seasonal factor of the Noufaily fits: its columns
  * never share a row, so their block of X'WX is diagonal). The diagonal block Λ is eliminated first and
  * the q × q Schur complement S = Â_DD − Â_DL Λ⁻¹ Â_LD is factored (block elimination, Golub & Van Loan
- * 2013, §3.2.10 and §4.2), on the same equilibrated matrix D A D: O(p·q²) instead of O(p³). Pivots
- * below tol (λ_c or S's) refuse, as in DenseCholesky; only the order of elimination differs, so an
- * exactly singular design (an empty level, or the reference level empty so the intercept is the sum
- * of the level columns) is refused in both, and results agree to rounding.
+ * 2013, §3.2.10 and §4.2), on the same equilibrated matrix D A D: O(p·q²) instead of O(p³). After
+ * equilibration the λ_c are 1, so only S's pivots can fall below tol and refuse: an exactly singular
+ * design (an empty level — its zero diagonal is refused before — or the reference level empty, so
+ * that the intercept is the sum of the level columns) is refused as by DenseCholesky, a nearly
+ * singular one at a slightly different point (the general path takes over either way), and results
+ * agree to rounding.
  */
 export class ArrowheadCholesky implements NormalEquationsSolver {
   readonly a: Float64Array;
@@ -302,22 +313,8 @@ export class ArrowheadCholesky implements NormalEquationsSolver {
    */
   inverse(inv: Float64Array): void {
     const { d, p, q, s, sInv, ui, g, lambdaInv } = this;
-    // S⁻¹ = U⁻¹U⁻ᵀ from its factor U (S = UᵀU), as DenseCholesky.inverse.
-    ui.fill(0);
-    for (let j = 0; j < q; j++) {
-      ui[j * q + j] = 1 / s[j * q + j];
-      for (let i = j - 1; i >= 0; i--) {
-        let sum = 0;
-        for (let k = i + 1; k <= j; k++) sum += s[i * q + k] * ui[k * q + j];
-        ui[i * q + j] = -sum / s[i * q + i];
-      }
-    }
-    for (let i = 0; i < q; i++)
-      for (let j = i; j < q; j++) {
-        let sum = 0;
-        for (let k = j; k < q; k++) sum += ui[i * q + k] * ui[j * q + k];
-        sInv[i * q + j] = sInv[j * q + i] = sum;
-      }
+    // S⁻¹ = U⁻¹U⁻ᵀ from its factor U (S = UᵀU).
+    choleskyInverse(s, q, ui, sInv);
     for (let j = 0; j < q; j++) {
       for (let k = j; k < q; k++) inv[j * p + k] = inv[k * p + j] = sInv[j * q + k] * d[j] * d[k];
       for (let c = q; c < p; c++) {

@@ -203,6 +203,13 @@ export function parseDiseaseList(value: unknown): DiseaseList {
     if (seen.has(d.key)) throw new Error(`disease list: ${i}.key: duplicate key ${d.key}`);
     seen.add(d.key);
     if (d.kind === 'case' && (!d.class || d.deadlineHours === undefined)) throw new Error(`disease list: ${i}: a case disease needs class and deadlineHours`);
+    for (const [j, c] of d.detection.entries()) {
+      if (c.method !== 'scan') continue;
+      // 999 replications give p-values of 1/1000 and up; a study period no longer than the longest
+      // cluster makes every cylinder's expected count its observed one (no signal is possible).
+      if (c.params?.alpha !== undefined && c.params.alpha < 0.001) throw new Error(`disease list: ${i}.detection.${j}.params.alpha: a scan's p-value is at least 0.001 (999 replications)`);
+      if (historyDays(c as DetectionConfig) <= (c.params?.baseline ?? 7)) throw new Error(`disease list: ${i}.detection.${j}.historyDays: the study period must be longer than the longest cluster (params.baseline, default 7)`);
+    }
   }
   return parsed.data as DiseaseList;
 }

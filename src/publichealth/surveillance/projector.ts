@@ -21,7 +21,7 @@ async function encounterStarts(ex: Executor, ids: string[]): Promise<Map<string,
   return new Map(rows.rows.filter((r) => r.start).map((r) => [r.id, r.start as string]));
 }
 
-/** A projector for a disease list (the server and CLI use {@link caseProjector} with the default list). */
+/** A projector for a disease list ({@link caseProjector} has the built-in list; createStore swaps in the district's, HB_SURVEILLANCE_DISEASES). */
 export function createCaseProjector(list: DiseaseList): Projector {
   return {
     name: 'surveillance-cases',

@@ -24,7 +24,7 @@ export interface RunOptions {
 
 export interface RunResult {
   date: string;
-  /** Series (disease × org unit × method) looked at, evaluated by a method, skipped (no cases or too short). */
+  /** Series (disease × org unit × method; a space-time scan counts once per disease × level) looked at, evaluated by a method, skipped (no cases or too short). */
   series: number;
   evaluated: number;
   skipped: number;

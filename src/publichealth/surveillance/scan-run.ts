@@ -84,7 +84,9 @@ export async function scanRun(ex: Executor, disease: string, config: DetectionCo
   const replications = 999;
   // A cluster of at most MAX_UNITS neighbouring units (half of them when fewer): village clusters are
   // local, and the scan's cost grows with the circle size (units × size × days × replications).
-  const maxAreaFraction = Math.min(0.5, MAX_UNITS / units.length);
+  // (The scan keeps ⌊A·fraction⌋ units: half a unit more than the cap keeps the rounding off it.)
+  const maxAreaFraction = Math.min(0.5, (MAX_UNITS + 0.5) / units.length);
+  const maxUnits = Math.max(1, Math.floor(units.length * maxAreaFraction));
   const clusters = spaceTimePermutationScan(areas, counts, { maxDays, replications, maxAreaFraction, seed: seedOf(disease, dayIso(runDay)) });
   const significant = clusters.filter((c) => c.pValue <= alpha);
   const signals = significant
@@ -99,7 +101,7 @@ export async function scanRun(ex: Executor, disease: string, config: DetectionCo
         expected: c.expected,
         evidence: {
           method: 'scan',
-          parameters: { level: config.level, alpha, maxDays, maxUnits: Math.max(1, Math.floor(units.length * maxAreaFraction)), studyDays: days, replications, minCount },
+          parameters: { level: config.level, alpha, maxDays, maxUnits, studyDays: days, replications, minCount },
           frequency: 365,
           observed: c.observed,
           threshold: null,

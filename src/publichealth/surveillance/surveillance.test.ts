@@ -41,6 +41,12 @@ describe('disease list', () => {
     expect(() => parseDiseaseList([{ key: 'x', name: 'x', kind: 'case', icd10: ['A00'], detection: [{ level: 'village', method: 'magic' }] }])).toThrow(/0\.detection\.0\.method/);
     expect(() => parseDiseaseList([{ key: 'x', name: 'x', kind: 'case', icd10: ['A00'] }])).toThrow(/class and deadlineHours/);
     expect(() => parseDiseaseList([{ key: 'x', name: 'x', kind: 'syndrome', icd10: ['not a code'] }])).toThrow(/0\.icd10\.0/);
+    // A scan that could never signal: a p-value cut below 1/1000, or a study period no longer than a cluster.
+    const scan = (detection: Record<string, unknown>) => [{ key: 'x', name: 'x', kind: 'syndrome', icd10: ['B08'], detection: [{ level: 'village', method: 'scan', ...detection }] }];
+    expect(() => parseDiseaseList(scan({}))).not.toThrow();
+    expect(() => parseDiseaseList(scan({ params: { alpha: 0.0005 } }))).toThrow(/0\.detection\.0\.params\.alpha/);
+    expect(() => parseDiseaseList(scan({ historyDays: 7 }))).toThrow(/0\.detection\.0\.historyDays/);
+    expect(() => parseDiseaseList(scan({ historyDays: 14, params: { baseline: 14 } }))).toThrow(/0\.detection\.0\.historyDays/);
     const ok = parseDiseaseList([{ key: 'x', name: 'x', kind: 'syndrome', icd10: ['R50'], detection: [{ level: 'town', method: 'ears-c3', params: { minSigma: 0.5 } }] }]);
     expect(ok[0].detection[0]).toMatchObject({ method: 'ears-c3' });
   });
