@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_REPORT_CATEGORY_SYSTEM, CONDITION_CATEGORY_SYSTEM, ICD10_SYSTEM, ORG_UNIT_EXTENSION } from '../src/foundation/fhir/index.js';
-import { ASSERTED_DATE_EXTENSION, loadDiseaseList } from '../src/publichealth/index.js';
+import { ORG_UNIT_EXTENSION } from '../src/foundation/fhir/index.js';
+import { loadDiseaseList } from '../src/publichealth/index.js';
 import { loadConfig } from '../src/server/index.js';
 import { fhirFetch, startTestServer, type TestServer } from './helpers/server.js';
+import { asserted, caseReport } from './helpers/surveillance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hb-diseases-'));
 const file = (name: string, content: string): string => {
@@ -33,20 +34,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function caseReport(patient: string, code: string, diagnosed: string, recorded: string) {
-  return {
-    resourceType: 'Condition',
-    subject: { reference: `Patient/${patient}` },
-    category: [
-      { coding: [{ system: CONDITION_CATEGORY_SYSTEM, code: 'encounter-diagnosis' }] },
-      { coding: [{ system: CASE_REPORT_CATEGORY_SYSTEM, code: 'notifiable' }] },
-    ],
-    code: { coding: [{ system: ICD10_SYSTEM, code }] },
-    recordedDate: recorded,
-    extension: [{ url: ASSERTED_DATE_EXTENSION, valueDateTime: diagnosed }],
-  };
-}
-
 describe('the server with a district disease list', () => {
   it('lists the district\'s diseases, not the built-in ones', async () => {
     const res = await fhirFetch(`${server.url}/api/surveillance/diseases`, { headers: { accept: 'application/json' } });
@@ -60,7 +47,7 @@ describe('the server with a district disease list', () => {
     const id = patient.body.id as string;
     // Scarlet fever reported 13 hours after diagnosis: late under this list's 12 hours, not under the
     // built-in 24. HFMD (B08.4) is in the built-in list only.
-    for (const body of [caseReport(id, 'A38', '2025-05-01T08:00:00+08:00', '2025-05-01T21:00:00+08:00'), caseReport(id, 'B08.4', '2025-05-01T08:00:00+08:00', '2025-05-01T09:00:00+08:00')])
+    for (const body of [caseReport(id, 'A38', '2025-05-01T21:00:00+08:00', asserted('2025-05-01T08:00:00+08:00')), caseReport(id, 'B08.4', '2025-05-01T09:00:00+08:00', asserted('2025-05-01T08:00:00+08:00'))])
       expect((await fhirFetch(`${server.fhir}/Condition`, { method: 'POST', body })).status).toBe(201);
     const rows = await sql<{ disease: string; late: boolean; org_unit: string }>`SELECT disease, late, org_unit FROM proj_case ORDER BY disease`.execute(server.database.db);
     expect(rows.rows).toEqual([{ disease: 'scarlet-fever', late: true, org_unit: '330109001001' }]);

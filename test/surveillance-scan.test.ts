@@ -5,10 +5,11 @@
  * its evidence, leaves out a village without a position, and gives the same signal on a re-run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_REPORT_CATEGORY_SYSTEM, CONDITION_CATEGORY_SYSTEM, ICD10_SYSTEM, ORG_UNIT_EXTENSION, ORG_UNIT_SYSTEM } from '../src/foundation/fhir/index.js';
+import { ORG_UNIT_EXTENSION, ORG_UNIT_SYSTEM } from '../src/foundation/fhir/index.js';
 import { mulberry32 } from '../src/foundation/random.js';
-import { ASSERTED_DATE_EXTENSION, parseDiseaseList, runSurveillance } from '../src/publichealth/index.js';
+import { parseDiseaseList, runSurveillance } from '../src/publichealth/index.js';
 import { fhirFetch, startTestServer, type TestServer } from './helpers/server.js';
+import { asserted, caseReport } from './helpers/surveillance.js';
 
 const D = '2025-06-30';
 const day = (offset: number) => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
@@ -27,19 +28,7 @@ async function transaction(resources: unknown[]): Promise<string[]> {
   return res.body.entry.map((e: { response: { location: string } }) => e.response.location.split('/')[1]);
 }
 
-function hfmd(village: string, date: string) {
-  return {
-    resourceType: 'Condition',
-    subject: { reference: `Patient/${patients.get(village)}` },
-    category: [
-      { coding: [{ system: CONDITION_CATEGORY_SYSTEM, code: 'encounter-diagnosis' }] },
-      { coding: [{ system: CASE_REPORT_CATEGORY_SYSTEM, code: 'notifiable' }] },
-    ],
-    code: { coding: [{ system: ICD10_SYSTEM, code: 'B08.4' }] },
-    recordedDate: `${date}T10:00:00+08:00`,
-    extension: [{ url: ASSERTED_DATE_EXTENSION, valueDateTime: `${date}T08:00:00+08:00` }],
-  };
-}
+const hfmd = (village: string, date: string) => caseReport(patients.get(village) as string, 'B08.4', `${date}T10:00:00+08:00`, asserted(`${date}T08:00:00+08:00`));
 
 beforeAll(async () => {
   server = await startTestServer({ diseases: DISEASES });

@@ -6,9 +6,10 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_REPORT_CATEGORY_SYSTEM, CONDITION_CATEGORY_SYSTEM, ICD10_SYSTEM, ORG_UNIT_EXTENSION } from '../src/foundation/fhir/index.js';
-import { ASSERTED_DATE_EXTENSION, runSurveillance, startScheduler, type RunResult } from '../src/publichealth/index.js';
+import { ORG_UNIT_EXTENSION } from '../src/foundation/fhir/index.js';
+import { runSurveillance, startScheduler, type RunResult } from '../src/publichealth/index.js';
 import { fhirFetch, startTestServer, userToken, type TestServer } from './helpers/server.js';
+import { asserted, caseReport } from './helpers/surveillance.js';
 
 let server: TestServer;
 const VILLAGE_A = '330109001001';
@@ -22,21 +23,6 @@ const day = (offset: number) => new Date(Date.parse(`${D}T00:00:00Z`) + offset *
 const api = (path: string, token: string | null, init: { method?: string; body?: unknown } = {}) =>
   fhirFetch(`${server.url}/api/surveillance${path}`, { token, method: init.method, body: init.body, headers: init.body ? { 'content-type': 'application/json' } : {} });
 
-function caseReport(patient: string, code: string, recorded: string, extra: Record<string, unknown> = {}) {
-  return {
-    resourceType: 'Condition',
-    subject: { reference: `Patient/${patient}` },
-    category: [
-      { coding: [{ system: CONDITION_CATEGORY_SYSTEM, code: 'encounter-diagnosis' }] },
-      { coding: [{ system: CASE_REPORT_CATEGORY_SYSTEM, code: 'notifiable' }] },
-    ],
-    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
-    code: { coding: [{ system: ICD10_SYSTEM, code }] },
-    recordedDate: recorded,
-    ...extra,
-  };
-}
-const asserted = (when: string) => ({ extension: [{ url: ASSERTED_DATE_EXTENSION, valueDateTime: when }] });
 
 async function transaction(resources: unknown[]) {
   const res = await fhirFetch(server.fhir, { method: 'POST', body: { resourceType: 'Bundle', type: 'transaction', entry: resources.map((resource) => ({ resource, request: { method: 'POST', url: (resource as { resourceType: string }).resourceType } })) } });
