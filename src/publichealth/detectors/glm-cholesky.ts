@@ -204,27 +204,29 @@ export interface NormalEquationsSolver {
 /**
  * {@link DenseCholesky} for an arrowhead matrix: the first q columns dense (intercept, trend), the
  * other p − q coupled only to those (the one-hot seasonal factor of the Noufaily fits: its columns
- * never share a row, so their block of X'WX is diagonal). The diagonal block Λ is eliminated first and
- * the q × q Schur complement S = Â_DD − Â_DL Λ⁻¹ Â_LD is factored (block elimination, Golub & Van Loan
- * 2013, §3.2.10 and §4.2), on the same equilibrated matrix D A D: O(p·q²) instead of O(p³). After
- * equilibration the λ_c are 1, so only S's pivots can fall below tol and refuse: an exactly singular
- * design (an empty level — its zero diagonal is refused before — or the reference level empty, so
- * that the intercept is the sum of the level columns) is refused as by DenseCholesky, a nearly
+ * never share a row, so their block Λ of X'WX is diagonal). Λ is eliminated first and the q × q
+ * Schur complement S = A_DD − A_DL Λ⁻¹ A_LD is factored (block elimination, Golub & Van Loan 2013,
+ * §3.2.10 and §4.2): O(p·q²) instead of O(p³), one division per level. S is factored equilibrated by
+ * the dense columns' diagonal, D S D with D = diag(1/√a_jj) — the Schur complement of the whole
+ * equilibrated matrix, whose level pivots are 1 — so only S's pivots can fall below tol and refuse: an
+ * exactly singular design (an empty level, whose zero diagonal is refused first, or an empty reference
+ * level, where the intercept is the sum of the level columns) is refused as by DenseCholesky, a nearly
  * singular one at a slightly different point (the general path takes over either way), and results
  * agree to rounding.
  */
 export class ArrowheadCholesky implements NormalEquationsSolver {
   readonly a: Float64Array;
+  /** 1/√a_jj of the dense columns. */
   private readonly d: Float64Array;
-  /** Λ⁻¹ (equilibrated) of the diagonal block; entries 0…q−1 unused. */
+  /** 1/a_cc of the level columns (entries 0…q−1 unused). */
   private readonly lambdaInv: Float64Array;
-  /** Cholesky factor of S (q × q, upper, row-major) and scratch. */
+  /** Cholesky factor of D S D (q × q, upper, row-major) and scratch. */
   private readonly s: Float64Array;
   private readonly sInv: Float64Array;
   private readonly ui: Float64Array;
-  /** G = S⁻¹ Â_DL Λ⁻¹ (q rows of p; columns q…p−1 used). */
+  /** G = S⁻¹ A_DL Λ⁻¹ (q rows of p; columns q…p−1 used). */
   private readonly g: Float64Array;
-  /** Â_DL as factored (q rows of p; columns q…p−1 used). */
+  /** A_DL as factored (q rows of p; columns q…p−1 used): the IRLS rebuilds `a` for its next step before it asks for the inverse of the last one. */
   private readonly l: Float64Array;
   private readonly v: Float64Array;
 
@@ -233,41 +235,35 @@ export class ArrowheadCholesky implements NormalEquationsSolver {
     private readonly q: number,
   ) {
     this.a = new Float64Array(p * p);
-    this.d = new Float64Array(p);
+    this.d = new Float64Array(q);
     this.lambdaInv = new Float64Array(p);
     this.s = new Float64Array(q * q);
     this.sInv = new Float64Array(q * q);
     this.ui = new Float64Array(q * q);
     this.g = new Float64Array(q * p);
     this.l = new Float64Array(q * p);
-    this.v = new Float64Array(p);
-  }
-
-  // Â_jc = a[j][c]·d_j·d_c for a dense column j < q and a diagonal-block column c ≥ q, as factored
-  // (the IRLS rebuilds `a` for its next step before it asks for the inverse of the last one).
-  private coupling(j: number, c: number): number {
-    return this.l[j * this.p + c];
+    this.v = new Float64Array(q);
   }
 
   factor(tol: number): boolean {
-    const { a, d, p, q, s, lambdaInv } = this;
-    for (let k = 0; k < p; k++) {
-      const akk = a[k * p + k];
-      if (!(akk > 0) || !Number.isFinite(akk)) return false;
-      d[k] = 1 / Math.sqrt(akk);
+    const { a, d, p, q, s, l, lambdaInv } = this;
+    for (let j = 0; j < q; j++) {
+      const ajj = a[j * p + j];
+      if (!(ajj > 0) || !Number.isFinite(ajj)) return false;
+      d[j] = 1 / Math.sqrt(ajj);
     }
     for (let c = q; c < p; c++) {
-      const lambda = a[c * p + c] * d[c] * d[c];
-      if (!(lambda >= tol)) return false;
-      lambdaInv[c] = 1 / lambda;
-      for (let j = 0; j < q; j++) this.l[j * p + c] = a[j * p + c] * d[j] * d[c];
+      const acc = a[c * p + c];
+      if (!(acc > 0) || !Number.isFinite(acc)) return false;
+      lambdaInv[c] = 1 / acc;
+      for (let j = 0; j < q; j++) l[j * p + c] = a[j * p + c];
     }
-    // S = Â_DD − Σ_c Â_Dc Â_cD / λ_c, then its Cholesky factor in place (upper triangle).
+    // D S D with S = A_DD − Σ_c A_Dc A_cD / a_cc, then its Cholesky factor in place (upper triangle).
     for (let j = 0; j < q; j++)
       for (let k = j; k < q; k++) {
-        let sum = a[j * p + k] * d[j] * d[k];
-        for (let c = q; c < p; c++) sum -= this.coupling(j, c) * this.coupling(k, c) * lambdaInv[c];
-        s[j * q + k] = sum;
+        let sum = a[j * p + k];
+        for (let c = q; c < p; c++) sum -= l[j * p + c] * l[k * p + c] * lambdaInv[c];
+        s[j * q + k] = sum * d[j] * d[k];
       }
     for (let j = 0; j < q; j++)
       for (let i = 0; i <= j; i++) {
@@ -281,14 +277,14 @@ export class ArrowheadCholesky implements NormalEquationsSolver {
   }
 
   solve(rhs: Float64Array, x: Float64Array): void {
-    const { d, p, q, s, v, lambdaInv } = this;
-    // b̂ = D·rhs; the dense part of the reduced system: b̂_D − Â_DL Λ⁻¹ b̂_L.
+    const { d, p, q, s, l, v, lambdaInv } = this;
+    // The reduced right-hand side b_D − A_DL Λ⁻¹ b_L, scaled by D.
     for (let j = 0; j < q; j++) {
-      let sum = rhs[j] * d[j];
-      for (let c = q; c < p; c++) sum -= this.coupling(j, c) * lambdaInv[c] * rhs[c] * d[c];
-      v[j] = sum;
+      let sum = rhs[j];
+      for (let c = q; c < p; c++) sum -= l[j * p + c] * lambdaInv[c] * rhs[c];
+      v[j] = sum * d[j];
     }
-    // S x̂_D = v: forward with Sᵀ, back with S (its Cholesky factor).
+    // (D S D) y = v: forward with its factor's transpose, back with the factor; x_D = D y.
     for (let i = 0; i < q; i++) {
       let sum = v[i];
       for (let k = 0; k < i; k++) sum -= s[k * q + i] * v[k];
@@ -299,36 +295,36 @@ export class ArrowheadCholesky implements NormalEquationsSolver {
       for (let k = i + 1; k < q; k++) sum -= s[i * q + k] * v[k];
       v[i] = sum / s[i * q + i];
     }
-    // x̂_L = Λ⁻¹ (b̂_L − Â_LD x̂_D); x = D x̂.
-    for (let c = q; c < p; c++) {
-      let sum = rhs[c] * d[c];
-      for (let j = 0; j < q; j++) sum -= this.coupling(j, c) * v[j];
-      x[c] = sum * lambdaInv[c] * d[c];
-    }
     for (let j = 0; j < q; j++) x[j] = v[j] * d[j];
+    // x_L = Λ⁻¹ (b_L − A_LD x_D).
+    for (let c = q; c < p; c++) {
+      let sum = rhs[c];
+      for (let j = 0; j < q; j++) sum -= l[j * p + c] * x[j];
+      x[c] = sum * lambdaInv[c];
+    }
   }
 
   /**
-   * A⁻¹ = D Â⁻¹ D with Â⁻¹ = [[S⁻¹, −G], [−Gᵀ, Λ⁻¹ + Λ⁻¹Â_LD G]], G = S⁻¹ Â_DL Λ⁻¹, both triangles.
+   * A⁻¹ = [[S⁻¹, −G], [−Gᵀ, Λ⁻¹ + Λ⁻¹A_LD G]] with G = S⁻¹ A_DL Λ⁻¹ and S⁻¹ = D (D S D)⁻¹ D, both triangles.
    */
   inverse(inv: Float64Array): void {
-    const { d, p, q, s, sInv, ui, g, lambdaInv } = this;
-    // S⁻¹ = U⁻¹U⁻ᵀ from its factor U (S = UᵀU).
+    const { d, p, q, s, sInv, ui, g, l, lambdaInv } = this;
     choleskyInverse(s, q, ui, sInv);
+    for (let j = 0; j < q; j++) for (let k = 0; k < q; k++) sInv[j * q + k] *= d[j] * d[k];
     for (let j = 0; j < q; j++) {
-      for (let k = j; k < q; k++) inv[j * p + k] = inv[k * p + j] = sInv[j * q + k] * d[j] * d[k];
+      for (let k = j; k < q; k++) inv[j * p + k] = inv[k * p + j] = sInv[j * q + k];
       for (let c = q; c < p; c++) {
         let sum = 0;
-        for (let k = 0; k < q; k++) sum += sInv[j * q + k] * this.coupling(k, c);
+        for (let k = 0; k < q; k++) sum += sInv[j * q + k] * l[k * p + c];
         g[j * p + c] = sum * lambdaInv[c];
-        inv[j * p + c] = inv[c * p + j] = -g[j * p + c] * d[j] * d[c];
+        inv[j * p + c] = inv[c * p + j] = -g[j * p + c];
       }
     }
     for (let c = q; c < p; c++)
       for (let e = c; e < p; e++) {
         let sum = c === e ? lambdaInv[c] : 0;
-        for (let j = 0; j < q; j++) sum += this.coupling(j, c) * lambdaInv[c] * g[j * p + e];
-        inv[c * p + e] = inv[e * p + c] = sum * d[c] * d[e];
+        for (let j = 0; j < q; j++) sum += l[j * p + c] * lambdaInv[c] * g[j * p + e];
+        inv[c * p + e] = inv[e * p + c] = sum;
       }
   }
 }
