@@ -28,6 +28,10 @@ export interface SignalEvidence {
   casesFrom: string;
   casesTo: string;
   series: { start: string; interval: 'day' | 'week'; counts: number[] };
+  /** Space-time scan only: the cluster's org units, its expected count and Monte Carlo p-value. */
+  areas?: string[];
+  expected?: number;
+  pValue?: number;
 }
 
 /** One signal with its evidence and history (`GET /api/surveillance/signals/{id}`). */

@@ -536,6 +536,9 @@ export const en: Messages = {
   'cdc.method.mpm': 'Moving percentile (CIDARS)',
   'cdc.method.ewma': 'EWMA',
   'cdc.method.regression': 'Regression (ESSENCE)',
+  'cdc.method.scan': 'Space-time scan',
+  'cdc.signal.cluster': 'Cluster',
+  'cdc.signal.clusterHint': '{units} units · expected {expected} · p = {p}',
 
   // MPI review (data steward) and the cockpit's care headline tiles
   'cockpit.medicationServiceHint': 'residents with a completed dispense of a hypertension or diabetes protocol drug in the last 12 months (chronic long-prescription service)',

@@ -535,6 +535,9 @@ export const zhCN = {
   'cdc.method.mpm': '移动百分位数（CIDARS）',
   'cdc.method.ewma': 'EWMA 指数加权移动平均',
   'cdc.method.regression': '回归（ESSENCE）',
+  'cdc.method.scan': '时空扫描',
+  'cdc.signal.cluster': '聚集区域',
+  'cdc.signal.clusterHint': '{units} 个单位 · 期望 {expected} · p = {p}',
 
   // MPI review (data steward) and the cockpit's care headline tiles
   'cockpit.medicationServiceHint': '近 12 个月有高血压或糖尿病基本药物完成发药的居民（慢病长处方服务）',

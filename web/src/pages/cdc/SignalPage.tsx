@@ -87,6 +87,17 @@ export function SignalPage() {
               {s.evidence && s.evidence.casesFrom !== s.evidence.casesTo ? <span className="muted small"> ({s.evidence.casesFrom} – {s.evidence.casesTo})</span> : null}
             </dd>
           </div>
+          {s.evidence?.areas && (
+            <div data-testid="signal-cluster">
+              <dt>{t('cdc.signal.cluster')}</dt>
+              <dd>
+                {s.evidence.areas.map((u) => placeName(district.data, u)).join('、')}{' '}
+                <span className="muted small">
+                  {t('cdc.signal.clusterHint', { units: n(s.evidence.areas.length), expected: n(s.evidence.expected ?? NaN, { maximumFractionDigits: 1 }), p: String(s.evidence.pValue ?? '—') })}
+                </span>
+              </dd>
+            </div>
+          )}
           <div>
             <dt>{t('cdc.col.threshold')}</dt>
             <dd>{s.threshold === null ? '—' : n(s.threshold, { maximumFractionDigits: 2 })}</dd>
