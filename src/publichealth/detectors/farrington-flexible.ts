@@ -107,7 +107,7 @@ export function flexibleBaseline(
   opt: FarringtonFlexibleOptions,
 ): Baseline {
   const fitter = flexibleFitter(observed, frequency, opt);
-  fillFlexibleBaseline(fitter, t, frequency, opt);
+  fillFlexibleBaseline(fitter, t, frequency, opt, levelPattern(frequency, opt));
   return fitter.baseline();
 }
 
@@ -119,7 +119,8 @@ function flexibleFitter(observed: readonly number[], frequency: number, opt: Far
 }
 
 // Writes the baseline of period t (see flexibleBaseline) into the workspace; returns its size.
-function fillFlexibleBaseline(fitter: BaselineFitter, t: number, frequency: number, opt: FarringtonFlexibleOptions): number {
+// `pattern`: levelPattern(frequency, opt), computed once by the caller.
+function fillFlexibleBaseline(fitter: BaselineFitter, t: number, frequency: number, opt: FarringtonFlexibleOptions, pattern: Int32Array | null): number {
   const skip = opt.pastWeeksNotIncluded ?? opt.w;
   const { index, level } = fitter;
   let n = 0;
@@ -136,11 +137,11 @@ function fillFlexibleBaseline(fitter: BaselineFitter, t: number, frequency: numb
   }
   const from = Math.max(0, t - opt.b * frequency - opt.w);
   // The level of period k depends on t − k only, so where the baseline is complete (from > 0) its
-  // levels are the same for every t: computed once per workspace.
-  const pattern = from > 0 ? levelPattern(fitter, frequency, opt) : null;
+  // levels are the pattern's.
+  const complete = pattern !== null && from > 0;
   for (let k = from; k < t - skip; k++) {
     index[n] = k;
-    level[n] = pattern ? pattern[n] : periodLevel(t - k, frequency, opt);
+    level[n] = complete ? pattern[n] : periodLevel(t - k, frequency, opt);
     n++;
   }
   return (fitter.n = n);
@@ -154,17 +155,12 @@ function periodLevel(back: number, frequency: number, opt: FarringtonFlexibleOpt
   return u <= 2 * opt.w ? 0 : 1 + gapBlock(rest - 1 - (u - 2 * opt.w - 1), rest, opt.noPeriods - 1);
 }
 
-// Levels of a complete baseline, row n being the period b·f + w − n before the evaluated one.
-const patterns = new WeakMap<BaselineFitter, Int32Array>();
-function levelPattern(fitter: BaselineFitter, frequency: number, opt: FarringtonFlexibleOptions): Int32Array {
-  let pattern = patterns.get(fitter);
-  if (!pattern) {
-    const skip = opt.pastWeeksNotIncluded ?? opt.w;
-    const length = Math.max(0, opt.b * frequency + opt.w - skip);
-    pattern = Int32Array.from({ length }, (_, n) => periodLevel(opt.b * frequency + opt.w - n, frequency, opt));
-    patterns.set(fitter, pattern);
-  }
-  return pattern;
+/** Levels of a complete baseline (noPeriods > 1), row n being the period b·f + w − n before the evaluated one; null without a factor. */
+function levelPattern(frequency: number, opt: FarringtonFlexibleOptions): Int32Array | null {
+  if (opt.noPeriods === 1) return null;
+  const skip = opt.pastWeeksNotIncluded ?? opt.w;
+  const length = Math.max(0, opt.b * frequency + opt.w - skip);
+  return Int32Array.from({ length }, (_, n) => periodLevel(opt.b * frequency + opt.w - n, frequency, opt));
 }
 
 /**
@@ -200,12 +196,13 @@ export function farringtonFlexible(
   const rows: DetectionRow[] = [];
   // One workspace for the whole series: the baseline of each period is written into it.
   const fitter = flexibleFitter(obs, series.frequency, opt);
+  const pattern = levelPattern(series.frequency, opt);
   for (let t = range.start; t <= range.end; t++) {
     if (!enoughCases(obs, t, opt.limit54)) {
       rows.push({ index: t, observed: obs[t], threshold: null, alarm: false });
       continue;
     }
-    if (fillFlexibleBaseline(fitter, t, series.frequency, opt) === 0)
+    if (fillFlexibleBaseline(fitter, t, series.frequency, opt, pattern) === 0)
       throw new RangeError(`farringtonFlexible: no reference values for period ${t}`);
     const model = fitBaselineIn(fitter, t, settings);
     const threshold =

@@ -71,31 +71,15 @@ export class DenseCholesky implements NormalEquationsSolver {
       if (!(akk > 0) || !Number.isFinite(akk)) return false;
       d[k] = 1 / Math.sqrt(akk);
     }
-    for (let j = 0; j < p; j++) {
-      for (let i = 0; i <= j; i++) {
-        let s = a[i * p + j] * d[i] * d[j];
-        for (let k = 0; k < i; k++) s -= u[k * p + i] * u[k * p + j];
-        if (i < j) u[i * p + j] = s / u[i * p + i];
-        else if (s >= tol) u[j * p + j] = Math.sqrt(s);
-        else return false;
-      }
-    }
-    return true;
+    for (let i = 0; i < p; i++) for (let j = i; j < p; j++) u[i * p + j] = a[i * p + j] * d[i] * d[j];
+    return choleskyInPlace(u, p, tol);
   }
 
-  /** x = A⁻¹ rhs after {@link factor}: U'v = D·rhs (forward), U x = v (backward), x = D x. */
+  /** x = A⁻¹ rhs after {@link factor}: U'Uv = D·rhs, x = D v. */
   solve(rhs: Float64Array, x: Float64Array): void {
     const { u, d, v, p } = this;
-    for (let i = 0; i < p; i++) {
-      let s = rhs[i] * d[i];
-      for (let k = 0; k < i; k++) s -= u[k * p + i] * v[k];
-      v[i] = s / u[i * p + i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = v[i];
-      for (let k = i + 1; k < p; k++) s -= u[i * p + k] * v[k];
-      v[i] = s / u[i * p + i];
-    }
+    for (let i = 0; i < p; i++) v[i] = rhs[i] * d[i];
+    choleskySolveInPlace(u, p, v);
     for (let i = 0; i < p; i++) x[i] = v[i] * d[i];
   }
 
@@ -104,6 +88,36 @@ export class DenseCholesky implements NormalEquationsSolver {
     const { u, d, ui, p } = this;
     choleskyInverse(u, p, ui, inv);
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) inv[i * p + j] *= d[i] * d[j];
+  }
+}
+
+/**
+ * Cholesky factorisation in place: the upper triangle of the n × n row-major `m` (a symmetric matrix)
+ * becomes U with UᵀU = m; false when a pivot (before its square root) is below tol or NaN.
+ */
+function choleskyInPlace(m: Float64Array, n: number, tol: number): boolean {
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i <= j; i++) {
+      let s = m[i * n + j];
+      for (let k = 0; k < i; k++) s -= m[k * n + i] * m[k * n + j];
+      if (i < j) m[i * n + j] = s / m[i * n + i];
+      else if (s >= tol) m[j * n + j] = Math.sqrt(s);
+      else return false;
+    }
+  return true;
+}
+
+/** v ← (UᵀU)⁻¹v for the factor U of {@link choleskyInPlace}: forward with Uᵀ, back with U. */
+function choleskySolveInPlace(u: Float64Array, n: number, v: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = v[i];
+    for (let k = 0; k < i; k++) s -= u[k * n + i] * v[k];
+    v[i] = s / u[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = v[i];
+    for (let k = i + 1; k < n; k++) s -= u[i * n + k] * v[k];
+    v[i] = s / u[i * n + i];
   }
 }
 
@@ -265,15 +279,7 @@ export class ArrowheadCholesky implements NormalEquationsSolver {
         for (let c = q; c < p; c++) sum -= l[j * p + c] * l[k * p + c] * lambdaInv[c];
         s[j * q + k] = sum * d[j] * d[k];
       }
-    for (let j = 0; j < q; j++)
-      for (let i = 0; i <= j; i++) {
-        let sum = s[i * q + j];
-        for (let k = 0; k < i; k++) sum -= s[k * q + i] * s[k * q + j];
-        if (i < j) s[i * q + j] = sum / s[i * q + i];
-        else if (sum >= tol) s[j * q + j] = Math.sqrt(sum);
-        else return false;
-      }
-    return true;
+    return choleskyInPlace(s, q, tol);
   }
 
   solve(rhs: Float64Array, x: Float64Array): void {
@@ -284,17 +290,8 @@ export class ArrowheadCholesky implements NormalEquationsSolver {
       for (let c = q; c < p; c++) sum -= l[j * p + c] * lambdaInv[c] * rhs[c];
       v[j] = sum * d[j];
     }
-    // (D S D) y = v: forward with its factor's transpose, back with the factor; x_D = D y.
-    for (let i = 0; i < q; i++) {
-      let sum = v[i];
-      for (let k = 0; k < i; k++) sum -= s[k * q + i] * v[k];
-      v[i] = sum / s[i * q + i];
-    }
-    for (let i = q - 1; i >= 0; i--) {
-      let sum = v[i];
-      for (let k = i + 1; k < q; k++) sum -= s[i * q + k] * v[k];
-      v[i] = sum / s[i * q + i];
-    }
+    // (D S D) y = v with its factor; x_D = D y.
+    choleskySolveInPlace(s, q, v);
     for (let j = 0; j < q; j++) x[j] = v[j] * d[j];
     // x_L = Λ⁻¹ (b_L − A_LD x_D).
     for (let c = q; c < p; c++) {
