@@ -37,6 +37,11 @@ export function dayNumber(iso: string): number {
   return Math.floor(t / 86_400_000);
 }
 
+/** ISO date (YYYY-MM-DD) of a day number: the inverse of {@link dayNumber}. */
+export function isoOfDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** ISO weekday (1 = Monday … 7 = Sunday) of a day number (1970-01-01 was a Thursday). */
 export function isoWeekday(day: number): number {
   return ((((day + 3) % 7) + 7) % 7) + 1;

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../../foundation/db/index.js';
 import { isOrgUnitCode, type AccessService, type Principal } from '../../foundation/access/index.js';
 import { outcomes } from '../../foundation/fhir/index.js';
-import { dayNumber, isoWeekday } from '../aggregation/index.js';
+import { dayNumber, isoOfDay, isoWeekday } from '../aggregation/index.js';
 import { countsByUnit, timeliness } from './cases.repository.js';
 import { surveillanceEventRoutes } from './events.routes.js';
 import { DEFAULT_DISEASES, LEVEL_LENGTH, type DiseaseList, type OrgLevel } from './diseases.js';
@@ -55,7 +55,6 @@ function int(q: Query, name: string, fallback: number, max: number): number {
   return n;
 }
 
-const dayIso = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /** ISO 8601 week label (e.g. 2025-W18) of the week starting on Monday `monday` (its Thursday fixes the year). */
 export function isoWeekLabel(monday: number): string {
@@ -139,7 +138,7 @@ export async function surveillanceRoutes(app: FastifyInstance, options: Surveill
     const d = disease(q, true) as string;
     const unit = orgUnit(q, true) as string;
     const to = date(q, 'to') ?? today();
-    const from = date(q, 'from') ?? dayIso(dayNumber(to) - 27);
+    const from = date(q, 'from') ?? isoOfDay(dayNumber(to) - 27);
     if (from > to) outcomes.fail('from must not be after to', 'from');
     if (dayNumber(to) - dayNumber(from) > 3660) outcomes.fail('at most ten years at a time', 'from');
     const level = q.level ?? 'self';
@@ -153,7 +152,7 @@ export async function surveillanceRoutes(app: FastifyInstance, options: Surveill
     const out = new Map<string, number>();
     for (const r of rows) {
       const day = dayNumber(r.day);
-      const period = interval === 'day' ? r.day : dayIso(day - isoWeekday(day) + 1);
+      const period = interval === 'day' ? r.day : isoOfDay(day - isoWeekday(day) + 1);
       const key = `${r.unit}|${period}`;
       out.set(key, (out.get(key) ?? 0) + r.n);
     }
@@ -176,7 +175,7 @@ export async function surveillanceRoutes(app: FastifyInstance, options: Surveill
     const q = request.query as Query;
     const unit = orgUnit(q, true) as string;
     const to = date(q, 'to') ?? today();
-    const from = date(q, 'from') ?? dayIso(dayNumber(to) - 29);
+    const from = date(q, 'from') ?? isoOfDay(dayNumber(to) - 29);
     if (from > to) outcomes.fail('from must not be after to', 'from');
     await access.authorizeAggregate(principal, unit);
     const rows = await timeliness(db, { orgUnit: unit, from, to });

@@ -7,13 +7,13 @@
  * date run twice gives the same signals (refreshed evidence, untouched workflow).
  */
 import type { Database } from '../../foundation/db/index.js';
-import { dayNumber } from '../aggregation/index.js';
+import { dayNumber, isoOfDay } from '../aggregation/index.js';
 import { isoDay } from '../detectors/index.js';
 import { countsByUnit, firstCaseDay } from './cases.repository.js';
 import { comparedFrom, detectSeries } from './detect-series.js';
 import { DEFAULT_DISEASES, historyDays, LEVEL_LENGTH, type DiseaseList } from './diseases.js';
 import { orgUnitPositions, scanRun, type UnitPosition } from './scan-run.js';
-import { saveRun, upsertSignal } from './signals.repository.js';
+import { saveRun, upsertSignal, type SignalInput } from './signals.repository.js';
 
 export interface RunOptions {
   /** Run date YYYY-MM-DD: the last day evaluated. */
@@ -37,7 +37,6 @@ export interface RunResult {
   signalIds: string[];
 }
 
-const dayIso = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /** Checks a run date (YYYY-MM-DD, a real calendar day). */
 export function isRunDate(value: string): boolean {
@@ -55,14 +54,22 @@ export async function runSurveillance(db: Database, options: RunOptions): Promis
   const result: RunResult = { date: options.date, series: 0, evaluated: 0, skipped: 0, alarms: 0, signals: 0, newSignals: 0, seconds: 0, signalIds: [] };
   const dataStart = first === null ? runDay : Math.min(runDay, dayNumber(first));
 
+  // Stores a signal found on this run (inserted, or the same one's evidence refreshed).
+  const record = async (input: Omit<SignalInput, 'runDate'>): Promise<void> => {
+    const saved = await upsertSignal(db, { ...input, runDate: options.date }, clock());
+    result.signals++;
+    if (saved.inserted) result.newSignals++;
+    result.signalIds.push(saved.id);
+  };
   // Positions of the org units, per code length, read once per run for the space-time scans.
-  const positions = new Map<number, Awaited<ReturnType<typeof orgUnitPositions>>>();
+  const positions = new Map<number, Map<string, UnitPosition>>();
   for (const disease of list) {
     for (const config of disease.detection) {
       if (config.method === 'scan') {
         const length = LEVEL_LENGTH[config.level];
-        if (!positions.has(length)) positions.set(length, await orgUnitPositions(db, length));
-        const scan = await scanRun(db, disease.key, config, runDay, dataStart, positions.get(length) as Map<string, UnitPosition>);
+        let units = positions.get(length);
+        if (!units) positions.set(length, (units = await orgUnitPositions(db, length)));
+        const scan = await scanRun(db, disease.key, config, runDay, dataStart, units);
         result.series++;
         if (scan.outcome === 'skipped') {
           result.skipped++;
@@ -70,13 +77,8 @@ export async function runSurveillance(db: Database, options: RunOptions): Promis
         }
         result.evaluated++;
         result.alarms += scan.alarms;
-        for (const c of scan.signals) {
-          const input = { disease: disease.key, orgUnit: c.centre, level: config.level, method: 'scan', periodStart: dayIso(c.periodStart), periodEnd: dayIso(c.periodEnd), runDate: options.date, observed: c.observed, threshold: null, evidence: c.evidence };
-          const saved = await upsertSignal(db, input, clock());
-          result.signals++;
-          if (saved.inserted) result.newSignals++;
-          result.signalIds.push(saved.id);
-        }
+        for (const c of scan.signals)
+          await record({ disease: disease.key, orgUnit: c.centre, level: config.level, method: 'scan', periodStart: isoOfDay(c.periodStart), periodEnd: isoOfDay(c.periodEnd), observed: c.observed, threshold: null, evidence: c.evidence });
         continue;
       }
       const startDay = Math.max(dataStart, runDay - historyDays(config) + 1);
@@ -84,9 +86,9 @@ export async function runSurveillance(db: Database, options: RunOptions): Promis
       const rows = await countsByUnit(db, {
         disease: disease.key,
         groupLength: LEVEL_LENGTH[config.level],
-        from: dayIso(startDay),
+        from: isoOfDay(startDay),
         to: options.date,
-        withCasesFrom: dayIso(comparedFrom(config, runDay)),
+        withCasesFrom: isoOfDay(comparedFrom(config, runDay)),
         keepShorter: config.method === 'fixed',
       });
       const byUnit = new Map<string, Int32Array>();
@@ -111,30 +113,22 @@ export async function runSurveillance(db: Database, options: RunOptions): Promis
           frequency: v.frequency,
           observed: v.observed,
           threshold: v.threshold,
-          casesFrom: dayIso(v.casesFrom),
-          casesTo: dayIso(v.casesTo),
-          series: { start: dayIso(v.seriesStart), interval: v.frequency === 52 ? 'week' : 'day', counts: v.series },
+          casesFrom: isoOfDay(v.casesFrom),
+          casesTo: isoOfDay(v.casesTo),
+          series: { start: isoOfDay(v.seriesStart), interval: v.frequency === 52 ? 'week' : 'day', counts: v.series },
         };
-        const saved = await upsertSignal(
-          db,
-          {
-            disease: disease.key,
-            orgUnit: unit,
-            // A fixed-threshold case known only to its town or district is signalled there.
-            level: unit.length >= LEVEL_LENGTH[config.level] ? config.level : unit.length >= LEVEL_LENGTH.town ? 'town' : 'district',
-            method: config.method,
-            periodStart: dayIso(v.periodStart),
-            periodEnd: dayIso(v.periodEnd),
-            runDate: options.date,
-            observed: v.observed,
-            threshold: v.threshold,
-            evidence,
-          },
-          clock(),
-        );
-        result.signals++;
-        if (saved.inserted) result.newSignals++;
-        result.signalIds.push(saved.id);
+        await record({
+          disease: disease.key,
+          orgUnit: unit,
+          // A fixed-threshold case known only to its town or district is signalled there.
+          level: unit.length >= LEVEL_LENGTH[config.level] ? config.level : unit.length >= LEVEL_LENGTH.town ? 'town' : 'district',
+          method: config.method,
+          periodStart: isoOfDay(v.periodStart),
+          periodEnd: isoOfDay(v.periodEnd),
+          observed: v.observed,
+          threshold: v.threshold,
+          evidence,
+        });
       }
     }
   }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
 import { ORG_UNIT_SYSTEM } from '../../foundation/fhir/index.js';
-import { dayNumber } from '../aggregation/index.js';
+import { dayNumber, isoOfDay } from '../aggregation/index.js';
 import { spaceTimePermutationScan } from '../detectors/index.js';
 import { countsByUnit } from './cases.repository.js';
 import { historyDays, LEVEL_LENGTH, type DetectionConfig } from './diseases.js';
@@ -50,7 +50,6 @@ export type ScanOutcome = { readonly outcome: 'skipped'; readonly reason: string
 /** Most units in one cluster. */
 const MAX_UNITS = 10;
 
-const dayIso = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /** A 32-bit seed from the disease and the run date. */
 function seedOf(disease: string, runDate: string): number {
@@ -64,7 +63,7 @@ function seedOf(disease: string, runDate: string): number {
 export async function scanRun(ex: Executor, disease: string, config: DetectionConfig, runDay: number, dataStart: number, positions: Map<string, UnitPosition>): Promise<ScanOutcome> {
   const startDay = Math.max(dataStart, runDay - historyDays(config) + 1);
   const days = runDay - startDay + 1;
-  const rows = await countsByUnit(ex, { disease, groupLength: LEVEL_LENGTH[config.level], from: dayIso(startDay), to: dayIso(runDay) });
+  const rows = await countsByUnit(ex, { disease, groupLength: LEVEL_LENGTH[config.level], from: isoOfDay(startDay), to: isoOfDay(runDay) });
   const units = [...new Set(rows.map((r) => r.unit))].filter((u) => positions.has(u)).sort();
   if (units.length < 2) return { outcome: 'skipped', reason: 'fewer than two units with a position and cases' };
   const column = new Map(units.map((u, i) => [u, i]));
@@ -87,7 +86,7 @@ export async function scanRun(ex: Executor, disease: string, config: DetectionCo
   // (The scan keeps ⌊A·fraction⌋ units: half a unit more than the cap keeps the rounding off it.)
   const maxAreaFraction = Math.min(0.5, (MAX_UNITS + 0.5) / units.length);
   const maxUnits = Math.max(1, Math.floor(units.length * maxAreaFraction));
-  const clusters = spaceTimePermutationScan(areas, counts, { maxDays, replications, maxAreaFraction, seed: seedOf(disease, dayIso(runDay)) });
+  const clusters = spaceTimePermutationScan(areas, counts, { maxDays, replications, maxAreaFraction, seed: seedOf(disease, isoOfDay(runDay)) });
   const significant = clusters.filter((c) => c.pValue <= alpha);
   const signals = significant
     .filter((c) => c.observed >= minCount)
@@ -109,10 +108,10 @@ export async function scanRun(ex: Executor, disease: string, config: DetectionCo
           llr: c.llr,
           pValue: c.pValue,
           areas: members,
-          casesFrom: dayIso(startDay + c.startDay),
-          casesTo: dayIso(startDay + c.endDay),
+          casesFrom: isoOfDay(startDay + c.startDay),
+          casesTo: isoOfDay(startDay + c.endDay),
           // Daily cases of the cluster's units over the study period (the evidence chart).
-          series: { start: dayIso(startDay), interval: 'day', counts: counts.map((row) => c.areas.reduce((s, a) => s + row[a], 0)) },
+          series: { start: isoOfDay(startDay), interval: 'day', counts: counts.map((row) => c.areas.reduce((s, a) => s + row[a], 0)) },
         },
       };
     });
