@@ -7,7 +7,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
-import { ORG_UNIT_SYSTEM } from '../../foundation/fhir/index.js';
+import { orgUnitLocations } from '../../foundation/fhir/index.js';
 import type { RoundRiskTask } from './round-plan.js';
 import type { StoredResult } from './round-sync.js';
 
@@ -18,12 +18,8 @@ const prefix = (orgUnit: string) => `${orgUnit.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** Names of org units by code (Location with an org-unit identifier). */
 export async function orgUnitNames(ex: Executor, codes: readonly string[]): Promise<Map<string, string>> {
-  if (codes.length === 0) return new Map();
-  const rows = await sql<{ code: string; name: string | null }>`
-    SELECT t.code, r.content->>'name' AS name FROM sp_token t
-    JOIN fhir_resource r ON r.resource_type = 'Location' AND r.id = t.resource_id AND r.deleted = false
-    WHERE t.resource_type = 'Location' AND t.param = 'identifier' AND t.system = ${ORG_UNIT_SYSTEM} AND t.code = ANY(${[...codes]}::text[])`.execute(ex);
-  return new Map(rows.rows.filter((r) => r.name).map((r) => [r.code, r.name as string]));
+  const units = await orgUnitLocations(ex, { codes });
+  return new Map(units.filter((u) => u.location.name).map((u) => [u.code, u.location.name as string]));
 }
 
 /** Open risk-intervention Tasks authored by `asOf` of living residents in `orgUnit`, inside `scope`. */

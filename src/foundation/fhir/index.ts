@@ -2,6 +2,7 @@
 export * from './conventions.js';
 export { FhirStore, accessDenied, type AccessControl, type RequestContext, type StoreOptions, type SearchResult, type WriteResult } from './store.service.js';
 export { readableFor } from './scoped.repository.js';
+export { orgUnitLocations } from './org-units.repository.js';
 export { BundleService } from './bundle.service.js';
 export { BulkAnalyzeSchedule } from './analyze-schedule.js';
 export { fhirRoutes, FHIR_JSON, type FhirRoutesOptions } from './routes.js';

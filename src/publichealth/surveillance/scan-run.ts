@@ -8,9 +8,8 @@
  * so that a re-run gives the same p-values (runs are idempotent).
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Executor } from '../../foundation/db/index.js';
-import { ORG_UNIT_SYSTEM } from '../../foundation/fhir/index.js';
+import { orgUnitLocations } from '../../foundation/fhir/index.js';
 import { dayNumber, isoOfDay } from '../aggregation/index.js';
 import { spaceTimePermutationScan } from '../detectors/index.js';
 import { countsByUnit } from './cases.repository.js';
@@ -24,13 +23,11 @@ export interface UnitPosition {
 
 /** Positions of the org units with `codeLength`-character codes whose Location carries one. */
 export async function orgUnitPositions(ex: Executor, codeLength: number): Promise<Map<string, UnitPosition>> {
-  const rows = await sql<{ code: string; longitude: number | null; latitude: number | null }>`
-    SELECT t.code, (r.content->'position'->>'longitude')::float8 AS longitude, (r.content->'position'->>'latitude')::float8 AS latitude
-    FROM sp_token t JOIN fhir_resource r ON r.resource_type = 'Location' AND r.id = t.resource_id AND r.deleted = false
-    WHERE t.resource_type = 'Location' AND t.param = 'identifier' AND t.system = ${ORG_UNIT_SYSTEM} AND length(t.code) = ${codeLength}`.execute(ex);
   const out = new Map<string, UnitPosition>();
-  for (const r of rows.rows)
-    if (r.longitude !== null && r.latitude !== null && Number.isFinite(r.longitude) && Number.isFinite(r.latitude)) out.set(r.code, { longitude: Number(r.longitude), latitude: Number(r.latitude) });
+  for (const { code, location } of await orgUnitLocations(ex, { codeLength })) {
+    const { longitude, latitude } = location.position ?? {};
+    if (Number.isFinite(longitude) && Number.isFinite(latitude)) out.set(code, { longitude: longitude as number, latitude: latitude as number });
+  }
   return out;
 }
 
