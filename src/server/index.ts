@@ -6,4 +6,4 @@ export { openConfiguredDatabase } from './database.js';
 export { PACKAGE_VERSION } from './version.js';
 export { isEmpty, seedDemoDistrict } from './demo.js';
 export { ensureDemoAccounts, DEMO_ACCOUNTS } from './demo-accounts.js';
-export { createStore, DOMAIN_MIGRATIONS, DOMAIN_PROJECTORS } from './modules.js';
+export { createStore, districtRules, DOMAIN_MIGRATIONS, DOMAIN_PROJECTORS } from './modules.js';

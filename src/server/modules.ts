@@ -6,8 +6,9 @@ import type { Migration } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
 import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
 import { createMpiProjector } from '../foundation/mpi/index.js';
-import { chronicMigration, chronicProjector, chronicRegistryMigration, chronicRollupMigration, createChronicProjector, riskMigration, riskProjector, type FollowUpRules } from '../healthmgmt/index.js';
-import { caseProjector, createCaseProjector, surveillanceMigration, type DiseaseList } from '../publichealth/index.js';
+import { chronicMigration, chronicProjector, chronicRegistryMigration, chronicRollupMigration, createChronicProjector, loadFollowUpRules, riskMigration, riskProjector, type FollowUpRules } from '../healthmgmt/index.js';
+import { caseProjector, createCaseProjector, loadDiseaseList, surveillanceMigration, type DiseaseList } from '../publichealth/index.js';
+import type { Config } from './config.js';
 import { centresMigration, centresProjector, referralMigration, referralProjector, roundsMigration } from '../care/index.js';
 import { teleconsultMigration, teleconsultProjector, visitsMigration, visitsProjector } from '../care/index.js';
 
@@ -25,6 +26,18 @@ export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
 };
 
 export const DOMAIN_PROJECTORS: Projector[] = [chronicProjector, caseProjector, riskProjector, referralProjector, centresProjector, teleconsultProjector, visitsProjector];
+
+/**
+ * The district's own rules named by the configuration — follow-up rules (HB_CHRONIC_RULES) and the
+ * disease list (HB_SURVEILLANCE_DISEASES) — read and checked (a bad file throws one line naming it
+ * and the field); unset ones stay undefined, i.e. the built-in ones.
+ */
+export function districtRules(config: Pick<Config, 'chronicRules' | 'surveillanceDiseases'>): { chronicRules?: FollowUpRules; diseases?: DiseaseList } {
+  return {
+    chronicRules: config.chronicRules ? loadFollowUpRules(config.chronicRules) : undefined,
+    diseases: config.surveillanceDiseases ? loadDiseaseList(config.surveillanceDiseases) : undefined,
+  };
+}
 
 /**
  * The store with the foundation's projectors (the master patient index: real-time matching of every

@@ -4,9 +4,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadFhirDefinitions } from '../../foundation/fhir/index.js';
 import { importResources, ndjsonFiles, readNdjson } from '../../foundation/ingest/index.js';
-import { createStore, loadConfig, openConfiguredDatabase } from '../../server/index.js';
-import { loadFollowUpRules } from '../../healthmgmt/index.js';
-import { loadDiseaseList } from '../../publichealth/index.js';
+import { createStore, districtRules, loadConfig, openConfiguredDatabase } from '../../server/index.js';
 
 export function registerImport(program: Command): void {
   program
@@ -29,7 +27,7 @@ export function registerImport(program: Command): void {
       const total = files.reduce((n, f) => n + statSync(f).size, 0);
       const database = await openConfiguredDatabase(config);
       loadFhirDefinitions();
-      const { store, audit } = createStore(database.db, { chronicRules: config.chronicRules ? loadFollowUpRules(config.chronicRules) : undefined, diseases: config.surveillanceDiseases ? loadDiseaseList(config.surveillanceDiseases) : undefined, mpiBroadBlockSize: config.mpiBroadBlockSize });
+      const { store, audit } = createStore(database.db, { ...districtRules(config), mpiBroadBlockSize: config.mpiBroadBlockSize });
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'import |{bar}| {percentage}% | {rate} resources/s | {rejected} rejected', hideCursor: true }) : undefined;
       bar?.start(total, 0, { rate: 0, rejected: 0 });
       let done = 0;

@@ -7,9 +7,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Command } from 'commander';
-import { loadFollowUpRules } from '../../healthmgmt/index.js';
-import { loadDiseaseList } from '../../publichealth/index.js';
-import { buildApp, ensureDemoAccounts, isEmpty, loadConfig, openConfiguredDatabase, securityFromConfig, seedDemoDistrict, type Config } from '../../server/index.js';
+import { buildApp, districtRules, ensureDemoAccounts, isEmpty, loadConfig, openConfiguredDatabase, securityFromConfig, seedDemoDistrict, type Config } from '../../server/index.js';
 
 interface ServeOptions {
   port?: string;
@@ -41,8 +39,8 @@ export function registerServe(program: Command): void {
 /** One server process: the whole app on its own connection pool. */
 async function serveOne(config: Config, options: { demo: boolean; announce: boolean }): Promise<void> {
   const database = await openConfiguredDatabase(config);
-  const diseases = config.surveillanceDiseases ? loadDiseaseList(config.surveillanceDiseases) : undefined;
-  const { app, store, access, close } = await buildApp({ db: database.db, logLevel: config.logLevel, baseUrl: config.baseUrl, jwtSecret: config.jwtSecret, accessTokenSeconds: config.accessTokenSeconds, surveillanceRunAt: config.surveillanceRunAt, riskRunAt: config.riskRunAt, chronicRollupAt: config.chronicRollupAt, chronicRules: config.chronicRules ? loadFollowUpRules(config.chronicRules) : undefined, diseases, mpiBroadBlockSize: config.mpiBroadBlockSize, security: securityFromConfig(config), oidc: config.oidcIssuer ? { issuer: config.oidcIssuer, clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret, redirectUrl: config.oidcRedirectUrl, usernameClaim: config.oidcUsernameClaim, displayName: config.oidcName } : undefined });
+  const { chronicRules, diseases } = districtRules(config);
+  const { app, store, access, close } = await buildApp({ db: database.db, logLevel: config.logLevel, baseUrl: config.baseUrl, jwtSecret: config.jwtSecret, accessTokenSeconds: config.accessTokenSeconds, surveillanceRunAt: config.surveillanceRunAt, riskRunAt: config.riskRunAt, chronicRollupAt: config.chronicRollupAt, chronicRules, diseases, mpiBroadBlockSize: config.mpiBroadBlockSize, security: securityFromConfig(config), oidc: config.oidcIssuer ? { issuer: config.oidcIssuer, clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret, redirectUrl: config.oidcRedirectUrl, usernameClaim: config.oidcUsernameClaim, displayName: config.oidcName } : undefined });
   if (options.demo && config.demoResidents > 0 && (await isEmpty(database.db))) {
     process.stderr.write(`Empty database: seeding a demo district of ${config.demoResidents} residents over ${config.demoYears} years (HB_DEMO_RESIDENTS=0 skips this)\n`);
     const stats = await seedDemoDistrict(store, { residents: config.demoResidents, years: config.demoYears, progress: true, diseases });

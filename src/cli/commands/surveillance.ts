@@ -16,7 +16,7 @@ interface DbOptions {
 
 function diseaseList(fail: (m: string) => never, file: string | undefined): DiseaseList | undefined {
   // --diseases, else the server's HB_SURVEILLANCE_DISEASES, else the built-in list.
-  const path = file ?? process.env.HB_SURVEILLANCE_DISEASES;
+  const path = file ?? loadConfig(process.env, {}).surveillanceDiseases;
   if (!path) return undefined;
   try {
     return loadDiseaseList(path);
