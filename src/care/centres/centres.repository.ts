@@ -16,9 +16,11 @@ export async function replaceEnrolments(ex: Executor, episodeIds: readonly strin
 
 /** Replaces the milestone rows: deletes those of `keys` (the resources that may have rows), inserts `rows`. */
 export async function replaceMilestones(ex: Executor, keys: readonly { resourceType: string; id: string }[], rows: Record<string, unknown>[]): Promise<void> {
-  const byType = new Map<string, string[]>();
-  for (const k of keys) byType.set(k.resourceType, [...(byType.get(k.resourceType) ?? []), k.id]);
-  for (const [type, ids] of byType) await sql`DELETE FROM care_centre_milestone WHERE resource_type = ${type} AND resource_id = ANY(${ids}::text[])`.execute(ex);
+  if (keys.length > 0) {
+    // One statement for every resource type: the (type, id) pairs as a relation.
+    await sql`DELETE FROM care_centre_milestone m USING unnest(${keys.map((k) => k.resourceType)}::text[], ${keys.map((k) => k.id)}::text[]) AS k(resource_type, resource_id)
+      WHERE m.resource_type = k.resource_type AND m.resource_id = k.resource_id`.execute(ex);
+  }
   await insertRows(ex, [{ table: 'care_centre_milestone', rows }]);
 }
 
