@@ -51,12 +51,12 @@ function Metrics({ filters }: { filters: SignalFilters }) {
   );
 }
 
-function FilterForm({ filters, setFilters }: { filters: SignalFilters; setFilters: (f: SignalFilters) => void }) {
+function FilterForm({ filters, setFilters }: { filters: SignalFilters; setFilters: (f: SignalFilters | ((current: SignalFilters) => SignalFilters)) => void }) {
   const { t, locale } = useI18n();
   const id = useId();
   const diseases = useDiseases();
   const district = useDistrict();
-  const set = (patch: Partial<SignalFilters>) => setFilters({ ...filters, ...patch, page: 0 });
+  const set = (patch: Partial<SignalFilters>) => setFilters((current) => ({ ...current, ...patch, page: 0 }));
   const units = [...(district.data?.units.values() ?? [])].filter((u) => u.level !== 'district').sort((a, b) => a.code.localeCompare(b.code));
   const active = filters.status || filters.disease || filters.orgUnit || filters.from || filters.to;
   return (
@@ -167,7 +167,10 @@ export function CdcPage() {
   const { t, n } = useI18n();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => readFilters(params), [params]);
-  const setFilters = (f: SignalFilters) => setParams(filterParams(f));
+  // A change applies to the filters in the URL as it is now, not as last rendered: two changes in
+  // quick succession (status, then disease) both stay (the router's own updater sees the rendered ones).
+  const setFilters = (f: SignalFilters | ((current: SignalFilters) => SignalFilters)) =>
+    setParams(filterParams(typeof f === 'function' ? f(readFilters(new URLSearchParams(window.location.search))) : f));
   const district = useDistrict();
   // Near-live: a scheduled run or another epidemiologist changes the list (the event stream is the push alternative).
   const list = useQuery({ queryKey: ['cdc', 'signals', signalQuery(filters)], queryFn: () => api.signals(signalQuery(filters)), placeholderData: keepPreviousData, refetchInterval: 60_000 });
