@@ -49,8 +49,14 @@ describe('BulkAnalyzeSchedule', () => {
 });
 
 describe('PeriodicAnalyze', () => {
-  it('analyses after every N writes, one at a time, counting again from zero after each', async () => {
-    const s = store();
+  /** ANALYZEs that finish when the test says, each reporting the given number of stored resources. */
+  function counted() {
+    const calls: ((stored: number) => void)[] = [];
+    return { calls, analyze: () => new Promise<number>((resolve) => calls.push(resolve)) };
+  }
+
+  it('analyses after max(N, stored at the last ANALYZE) writes, one at a time, counting again from zero after each', async () => {
+    const s = counted();
     const schedule = new PeriodicAnalyze(s.analyze, 100);
     schedule.note(60);
     expect(s.calls).toHaveLength(0);
@@ -58,13 +64,25 @@ describe('PeriodicAnalyze', () => {
     expect(s.calls).toHaveLength(1);
     schedule.note(200);
     expect(s.calls).toHaveLength(1); // one is running: the count goes on
-    s.calls[0]();
+    s.calls[0](50); // 50 resources stored: the floor of 100 writes still applies
     await schedule.settle();
     schedule.note(1);
     expect(s.calls).toHaveLength(2); // 201 since the last start
-    s.calls[1]();
+    s.calls[1](1000); // now 1,000 stored: the next ANALYZE waits for 1,000 more writes
     await schedule.settle();
-    schedule.note(99);
+    schedule.note(999);
+    expect(s.calls).toHaveLength(2);
+    schedule.note(1);
+    expect(s.calls).toHaveLength(3);
+  });
+
+  it('falls back to every N writes when an ANALYZE reports no count (0 = unknown)', async () => {
+    const s = counted();
+    const schedule = new PeriodicAnalyze(s.analyze, 10);
+    schedule.note(10);
+    s.calls[0](0);
+    await schedule.settle();
+    schedule.note(10);
     expect(s.calls).toHaveLength(2);
   });
 });

@@ -15,25 +15,45 @@ export async function analyzeDatabase(db: Executor): Promise<void> {
   }
 }
 
+/** Resources in the store as the planner counts them (pg_class.reltuples, refreshed by ANALYZE; 0 before the first). */
+export async function storedEstimate(db: Executor): Promise<number> {
+  try {
+    const { rows } = await sql<{ n: number }>`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE relname = 'fhir_resource' AND relkind = 'r'`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /**
- * The store's own schedule: ANALYZE after every `every` writes of this process, in the background,
- * one at a time.
+ * The store's own schedule for its online writes: ANALYZE, in the background and one at a time,
+ * once this process has written max(`every`, N) resources since the last one, where N is the number
+ * of resources stored at the last one (`analyze` returns it). The statistics then always describe
+ * at least half of the rows, as PostgreSQL's autovacuum keeps them within its scale factor
+ * (PostgreSQL 15 §25.1.6), and a large store is not re-analysed every 20,000 writes: at 100,000
+ * Patients one ANALYZE of the whole database costs seconds of CPU, and a fixed 20,000 was a
+ * quarter of PostgreSQL's CPU during bundle ingest (docs/benchmarks.md, 3 December 2026).
  */
 export class PeriodicAnalyze {
   private since = 0;
+  private stored = 0;
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly analyze: () => Promise<void>,
+    private readonly analyze: () => Promise<number>,
     private readonly every = 20_000,
   ) {}
 
   /** `n` more resources written. */
   note(n: number): void {
     this.since += n;
-    if (this.since < this.every || this.running) return;
+    if (this.since < Math.max(this.every, this.stored) || this.running) return;
     this.since = 0;
-    this.running = this.analyze().finally(() => (this.running = undefined));
+    this.running = this.analyze()
+      .then((stored) => {
+        this.stored = stored;
+      })
+      .finally(() => (this.running = undefined));
   }
 
   /** Resolves when a running ANALYZE has finished. */

@@ -8,7 +8,7 @@ import { OperationOutcomeError } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { RawBuilder } from 'kysely';
 import type { Database, Executor } from '../db/index.js';
-import { analyzeDatabase, PeriodicAnalyze } from './analyze-schedule.js';
+import { analyzeDatabase, PeriodicAnalyze, storedEstimate } from './analyze-schedule.js';
 import type { AuditSink } from './audit.js';
 import { patientCompartmentParams, patientCompartmentTypes } from './compartment.js';
 import { conflict, gone, notFound, notFoundOutcome, preconditionFailed } from './outcomes.js';
@@ -120,8 +120,11 @@ export class FhirStore {
   readonly newId: () => string;
   /** Concurrent scoped single reads share one statement (read-batcher.ts). */
   readonly reads: ReadBatcher;
-  /** ANALYZE after every 20,000 writes of this process (analyze-schedule.ts), unless a bulk load defers it. */
-  private readonly statistics = new PeriodicAnalyze(() => this.analyze());
+  /** ANALYZE after max(20,000, resources stored) writes of this process (analyze-schedule.ts), unless a bulk load defers it. */
+  private readonly statistics = new PeriodicAnalyze(async () => {
+    await this.analyze();
+    return storedEstimate(this.db);
+  });
 
   constructor(options: StoreOptions) {
     this.db = options.db;
