@@ -75,6 +75,14 @@ describe('planner statistics', () => {
     // ANALYZE of a 20,000-row table reads every row: reltuples is exact here.
     expect(await storedEstimate(database.db)).toBe(N);
   });
+
+  it('ANALYZE skips the stored JSON documents (migration 0011) and keeps the columns searches are planned on', async () => {
+    const stats = await sql<{ attname: string }>`SELECT attname FROM pg_stats WHERE tablename = 'fhir_resource' ORDER BY attname`.execute(database.db);
+    const columns = stats.rows.map((r) => r.attname);
+    expect(columns).toContain('resource_type');
+    expect(columns).toContain('id');
+    expect(columns).not.toContain('content');
+  });
 });
 
 describe('array literals of bulk writes', () => {

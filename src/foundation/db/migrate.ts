@@ -13,6 +13,7 @@ import * as m0007 from './migrations/0007-audit-source.js';
 import * as m0008 from './migrations/0008-job-runs.js';
 import * as m0009 from './migrations/0009-condition-as-index.js';
 import * as m0010 from './migrations/0010-mpi-candidate-row.js';
+import * as m0011 from './migrations/0011-json-column-statistics.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-fhir-store': m0001,
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-job-runs': m0008,
   '0009-condition-as-index': m0009,
   '0010-mpi-candidate-row': m0010,
+  '0011-json-column-statistics': m0011,
 };
 
 /** Lets a later module (server composition) append its own numbered migrations. */

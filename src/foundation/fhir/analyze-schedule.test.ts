@@ -55,7 +55,7 @@ describe('PeriodicAnalyze', () => {
     return { calls, analyze: () => new Promise<number>((resolve) => calls.push(resolve)) };
   }
 
-  it('analyses after max(N, stored at the last ANALYZE) writes, one at a time, counting again from zero after each', async () => {
+  it('analyses after max(N, a tenth of the resources stored at the last ANALYZE) writes, one at a time, counting again from zero after each', async () => {
     const s = counted();
     const schedule = new PeriodicAnalyze(s.analyze, 100);
     schedule.note(60);
@@ -64,11 +64,11 @@ describe('PeriodicAnalyze', () => {
     expect(s.calls).toHaveLength(1);
     schedule.note(200);
     expect(s.calls).toHaveLength(1); // one is running: the count goes on
-    s.calls[0](50); // 50 resources stored: the floor of 100 writes still applies
+    s.calls[0](500); // 500 resources stored: the floor of 100 writes still applies
     await schedule.settle();
     schedule.note(1);
     expect(s.calls).toHaveLength(2); // 201 since the last start
-    s.calls[1](1000); // now 1,000 stored: the next ANALYZE waits for 1,000 more writes
+    s.calls[1](10_000); // now 10,000 stored: the next ANALYZE waits for 1,000 more writes
     await schedule.settle();
     schedule.note(999);
     expect(s.calls).toHaveLength(2);
