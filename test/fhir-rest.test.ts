@@ -1,4 +1,5 @@
 /** The FHIR REST API against a running server: CRUD, versions, history, errors. */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fhirFetch, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -47,6 +48,41 @@ describe('create, read, update, delete', () => {
     expect(hist.body.type).toBe('history');
     expect(hist.body.total).toBe(2);
     expect(hist.body.entry.map((e: any) => e.resource.meta.versionId)).toEqual(['2', '1']);
+  });
+
+  it('stores each version once: the current one in fhir_resource, the replaced ones in history (migration 0012)', async () => {
+    const created = (await fhirFetch(`${server.fhir}/Patient`, { method: 'POST', body: patient })).body;
+    const id = created.id;
+    const stored = async () => {
+      const rows = await sql<{ place: string; version_id: number }>`
+        SELECT 'current' AS place, version_id FROM fhir_resource WHERE resource_type = 'Patient' AND id = ${id}
+        UNION ALL SELECT 'history', version_id FROM fhir_resource_history WHERE resource_type = 'Patient' AND id = ${id}
+        ORDER BY 1, 2`.execute(server.database.db);
+      return rows.rows.map((r) => `${r.place}:${r.version_id}`);
+    };
+    expect(await stored()).toEqual(['current:1']);
+    // Two updates of the same resource in one transaction: versions 2 and 3, only 3 becomes current.
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: { ...created, gender: 'female' }, request: { method: 'PUT', url: `Patient/${id}` } },
+        { resource: { ...created, gender: 'other' }, request: { method: 'PUT', url: `Patient/${id}` } },
+      ],
+    };
+    const tx = await fhirFetch(server.fhir, { method: 'POST', body: bundle });
+    expect(tx.status).toBe(200);
+    expect(await stored()).toEqual(['current:3', 'history:1', 'history:2']);
+    for (const [v, gender] of [['1', 'male'], ['2', 'female'], ['3', 'other']]) {
+      const read = await fhirFetch(`${server.fhir}/Patient/${id}/_history/${v}`);
+      expect(read.status).toBe(200);
+      expect(read.body.gender).toBe(gender);
+    }
+    const hist = await fhirFetch(`${server.fhir}/Patient/${id}/_history`);
+    expect(hist.body.entry.map((e: any) => e.resource.meta.versionId)).toEqual(['3', '2', '1']);
+    expect((await fhirFetch(`${server.fhir}/Patient/_history?_count=500`)).body.entry.filter((e: any) => e.resource?.id === id)).toHaveLength(3);
+    await fhirFetch(`${server.fhir}/Patient/${id}`, { method: 'DELETE' });
+    expect(await stored()).toEqual(['current:4', 'history:1', 'history:2', 'history:3']);
   });
 
   it('update-as-create with a client id returns 201', async () => {

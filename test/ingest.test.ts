@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const countAll = async () => Number((await database.db.selectFrom('fhir_resource').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-const countHistory = async () => Number((await database.db.selectFrom('fhir_resource_history').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countHistory = async () => Number((await database.db.selectFrom('fhir_resource_version').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('NDJSON import', () => {
   it('orders files so that referenced types load first', () => {

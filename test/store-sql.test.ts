@@ -11,6 +11,7 @@ import { searchPageQuery } from '../src/foundation/fhir/search.repository.js';
 import { arrayLiteral } from '../src/foundation/fhir/store.repository.js';
 import { storedEstimate } from '../src/foundation/fhir/analyze-schedule.js';
 import * as migration0009 from '../src/foundation/db/migrations/0009-condition-as-index.js';
+import * as migration0012 from '../src/foundation/db/migrations/0012-history-once.js';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 
 let database: TestDatabase;
@@ -120,5 +121,18 @@ describe('migration 0009', () => {
       { resource_id: 'c-told', param: 'abatement-string' },
       { resource_id: 'c-told', param: 'onset-info' },
     ]);
+  });
+});
+
+describe('migration 0012', () => {
+  it('down copies the current versions back into history, up removes them again and keeps every version readable', async () => {
+    const count = async (table: string) => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(database.db)).rows[0].n);
+    const current = await count('fhir_resource');
+    const replaced = await count('fhir_resource_history');
+    await migration0012.down(database.db);
+    expect(await count('fhir_resource_history')).toBe(replaced + current);
+    await migration0012.up(database.db);
+    expect(await count('fhir_resource_history')).toBe(replaced);
+    expect(await count('fhir_resource_version')).toBe(replaced + current);
   });
 });

@@ -14,6 +14,7 @@ import * as m0008 from './migrations/0008-job-runs.js';
 import * as m0009 from './migrations/0009-condition-as-index.js';
 import * as m0010 from './migrations/0010-mpi-candidate-row.js';
 import * as m0011 from './migrations/0011-json-column-statistics.js';
+import * as m0012 from './migrations/0012-history-once.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-fhir-store': m0001,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-condition-as-index': m0009,
   '0010-mpi-candidate-row': m0010,
   '0011-json-column-statistics': m0011,
+  '0012-history-once': m0012,
 };
 
 /** Lets a later module (server composition) append its own numbered migrations. */

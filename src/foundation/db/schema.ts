@@ -21,7 +21,10 @@ export interface FhirResourceTable {
 }
 
 /** Every version ever written (including deletions), for vread and _history. */
+/** Versions replaced by an update or delete (the current one is in fhir_resource only, migration 0012). */
 export type FhirResourceHistoryTable = FhirResourceTable;
+/** The view of every version, current and replaced (fhir_resource ∪ fhir_resource_history). */
+export type FhirResourceVersionView = FhirResourceTable;
 
 interface IndexRowBase {
   resource_type: string;
@@ -147,6 +150,7 @@ export interface AccessSettingTable {
 export interface DB {
   fhir_resource: FhirResourceTable;
   fhir_resource_history: FhirResourceHistoryTable;
+  fhir_resource_version: FhirResourceVersionView;
   sp_token: SpTokenTable;
   sp_string: SpStringTable;
   sp_date: SpDateTable;

@@ -1,6 +1,6 @@
 /**
  * Reads under an access predicate (issue 8). The predicate is a SQL expression on the alias `r`
- * (a row of fhir_resource or fhir_resource_history) and is evaluated by the database in the same
+ * (a row of fhir_resource or of the fhir_resource_version view) and is evaluated by the database in the same
  * statement as the read, so no row the actor may not see ever leaves the database: a single read
  * returns whether the row exists and whether it is allowed, but its content only when allowed.
  * Callers pass the predicate folded for the type they read where they can (`readableFor`).
@@ -59,7 +59,7 @@ export async function readCurrentScoped(ex: Executor, resourceType: string, id: 
 /** One historical version with `allowed`; content only when allowed. */
 export async function readVersionScoped(ex: Executor, resourceType: string, id: string, versionId: number, scope: RawBuilder<boolean>): Promise<(StoredVersion & { allowed: boolean }) | undefined> {
   const result = await sql<VersionRow>`
-    SELECT ${SCOPED_COLUMNS(scope)} FROM fhir_resource_history r
+    SELECT ${SCOPED_COLUMNS(scope)} FROM fhir_resource_version r
     WHERE r.resource_type = ${resourceType} AND r.id = ${id} AND r.version_id = ${versionId}`.execute(ex);
   return result.rows[0] ? toScoped(result.rows[0]) : undefined;
 }
@@ -85,10 +85,10 @@ export async function readHistoryScoped(
   if (q.since) conds.push(sql`r.last_updated >= ${q.since.toISOString()}`);
   const where = sql.join(conds, sql` AND `);
   const rows = await sql<VersionRow>`
-    SELECT ${COLUMNS} FROM fhir_resource_history r WHERE ${where} AND (${scope})
+    SELECT ${COLUMNS} FROM fhir_resource_version r WHERE ${where} AND (${scope})
     ORDER BY r.last_updated DESC, r.version_id DESC LIMIT ${q.count} OFFSET ${q.offset}`.execute(ex);
   const counts = await sql<{ n: number; allowed: number }>`
-    SELECT count(*)::int AS n, count(*) FILTER (WHERE coalesce((${scope}), false))::int AS allowed FROM fhir_resource_history r WHERE ${where}`.execute(ex);
+    SELECT count(*)::int AS n, count(*) FILTER (WHERE coalesce((${scope}), false))::int AS allowed FROM fhir_resource_version r WHERE ${where}`.execute(ex);
   const { n, allowed } = counts.rows[0];
   return { versions: rows.rows.map(toStored), total: Number(allowed), denied: Number(n) - Number(allowed) };
 }

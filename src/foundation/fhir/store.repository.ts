@@ -39,7 +39,7 @@ export const INDEX_TABLES: Record<IndexedType, 'sp_token' | 'sp_string' | 'sp_da
 /** Rows per INSERT statement: keeps bind parameters well under PostgreSQL's 65,535. */
 const CHUNK = 1000;
 
-/** A row of fhir_resource or fhir_resource_history with the content as JSON text. */
+/** A row of fhir_resource, fhir_resource_history or fhir_resource_version with the content as JSON text. */
 export interface VersionRow {
   resource_type: string;
   id: string;
@@ -111,7 +111,7 @@ export async function readCurrentByKeys(ex: Executor, keys: readonly { type: str
 /** One historical version, or undefined. */
 export async function readVersion(ex: Executor, resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
   const row = await ex
-    .selectFrom('fhir_resource_history')
+    .selectFrom('fhir_resource_version')
     .select([...columns, sql<string | null>`content::text`.as('content')])
     .where('resource_type', '=', resourceType)
     .where('id', '=', id)
@@ -130,7 +130,7 @@ export interface HistoryQuery {
 
 /** Versions newest first (instance, type or system history). */
 export async function readHistory(ex: Executor, q: HistoryQuery): Promise<{ versions: StoredVersion[]; total: number }> {
-  let base = ex.selectFrom('fhir_resource_history');
+  let base = ex.selectFrom('fhir_resource_version');
   if (q.resourceType) base = base.where('resource_type', '=', q.resourceType);
   if (q.id) base = base.where('id', '=', q.id);
   if (q.since) base = base.where('last_updated', '>=', q.since);
@@ -253,13 +253,18 @@ const RESOURCE_COLUMNS: Column[] = [
 ];
 
 /**
- * Writes versions: history rows, the current row (upsert), and the index rows (old ones
- * removed first). The caller runs this inside its transaction.
+ * Writes versions: the current row (upsert), the replaced versions into history, and the index
+ * rows (old ones removed first). The caller runs this inside its transaction.
+ *
+ * Every version is stored once (migration 0012): `fhir_resource` holds the current one,
+ * `fhir_resource_history` those replaced, i.e. the current rows this batch updates or deletes and
+ * the versions of this batch that a later one of the same batch replaces. A create writes no
+ * history row.
  *
  * Everything after the removal of old index rows is ONE statement, data-modifying CTEs over one
- * source (PostgreSQL 15 §7.8.4): the versions' JSON is sent and parsed once for both
- * fhir_resource_history and fhir_resource, and a batch costs one round trip, one parse and one
- * plan instead of one per table. The sub-statements see the same snapshot and all run to
+ * source (PostgreSQL 15 §7.8.4): the versions' JSON is sent and parsed once, and a batch costs one
+ * round trip, one parse and one plan instead of one per table. The sub-statements see the same
+ * snapshot (so `h` reads the current rows as they were before `r` replaces them) and all run to
  * completion; the index inserts do not touch the resource tables, so their order does not matter.
  */
 export async function writeVersions(ex: Executor, writes: readonly PendingWrite[], audit: readonly AuditRow[] = []): Promise<void> {
@@ -267,7 +272,8 @@ export async function writeVersions(ex: Executor, writes: readonly PendingWrite[
   // A resource written twice in one batch: only its last version becomes current.
   const last = new Map<string, PendingWrite>();
   for (const w of writes) last.set(`${w.resourceType}/${w.id}`, w);
-  await deleteIndexRows(ex, [...last.values()].filter((w) => w.versionId > 1));
+  const replacing = [...last.values()].filter((w) => w.versionId > 1);
+  await deleteIndexRows(ex, replacing);
   const isLast = (w: PendingWrite) => last.get(`${w.resourceType}/${w.id}`) === w;
   const source = unnestSource(
     [...RESOURCE_COLUMNS, { name: 'current', type: 'bool' }],
@@ -275,11 +281,18 @@ export async function writeVersions(ex: Executor, writes: readonly PendingWrite[
   );
   const names = sql.join(RESOURCE_COLUMNS.map((c) => sql.ref(c.name)));
   const parts = [
-    sql`h AS (INSERT INTO fhir_resource_history (${names}) SELECT ${names} FROM v)`,
     sql`r AS (INSERT INTO fhir_resource (${names}) SELECT ${names} FROM v WHERE v.current
       ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
       deleted = excluded.deleted, resident_id = excluded.resident_id, org_unit = excluded.org_unit, content = excluded.content)`,
   ];
+  const replaced = writes.some((w) => !isLast(w));
+  if (replacing.length > 0 || replaced) {
+    const old = sql.join(RESOURCE_COLUMNS.map((c) => sql.ref(`o.${c.name}`)));
+    parts.push(sql`h AS (INSERT INTO fhir_resource_history (${names})
+      SELECT ${names} FROM v WHERE NOT v.current
+      UNION ALL
+      SELECT ${old} FROM fhir_resource o WHERE (o.resource_type, o.id) IN (SELECT resource_type, id FROM v WHERE v.current AND v.version_id > 1))`);
+  }
   for (const type of Object.keys(INDEX_TABLES) as IndexedType[]) {
     const columns = INDEX_COLUMNS[type];
     const rows: unknown[][] = [];

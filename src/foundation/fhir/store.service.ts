@@ -23,7 +23,7 @@ import { WriteSession, type Projector, type WriteGuard } from './write-session.j
 
 /**
  * What the acting user may see and change, compiled by the access module (foundation/access) into
- * SQL predicates on the alias `r` (a fhir_resource or fhir_resource_history row). The store puts
+ * SQL predicates on the alias `r` (a fhir_resource row or a fhir_resource_version row). The store puts
  * them into the SQL of every read and checks every write with them, in the write's transaction.
  */
 export interface AccessControl {

@@ -18,7 +18,7 @@ export async function rebuildCaseProjection(db: Database, list: DiseaseList = DE
   for (;;) {
     const batch = await sql<{ id: string; version_id: number; resident_id: string | null; org_unit: string | null; content: Condition; first: Date }>`
       SELECT r.id, r.version_id, r.resident_id, r.org_unit, r.content,
-        (SELECT min(h.last_updated) FROM fhir_resource_history h WHERE h.resource_type = 'Condition' AND h.id = r.id) AS first
+        (SELECT min(h.last_updated) FROM fhir_resource_version h WHERE h.resource_type = 'Condition' AND h.id = r.id) AS first
       FROM fhir_resource r WHERE r.resource_type = 'Condition' AND r.deleted = false AND r.id > ${after}
       ORDER BY r.id LIMIT 1000`.execute(db);
     if (batch.rows.length === 0) break;
