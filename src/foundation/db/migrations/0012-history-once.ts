@@ -4,7 +4,8 @@
  * current version too, so every create wrote the resource JSON twice, with three more index entries).
  * Readers of versions use the view `fhir_resource_version`, the union of both (vread, history,
  * first-seen dates). `fhir_resource (last_updated)` serves the system-wide history order that the
- * history table's own index served before.
+ * history table's own index served before (the view's plan: a merge of both indexes read backwards).
+ * Migrating bench:fhir's store (121,000 resources, 100,000 Patients) took 2.2 s.
  */
 import type { Kysely } from 'kysely';
 import { execStatements } from '../exec-statements.js';
@@ -20,6 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       SELECT ${COLUMNS} FROM fhir_resource
       UNION ALL
       SELECT ${COLUMNS} FROM fhir_resource_history;
+    ANALYZE fhir_resource_history;
   `);
 }
 
