@@ -18,6 +18,18 @@ describe('compileAccess: care relationships', () => {
     expect(text(a.writable)).toBe('true');
   });
 
+  it('marks writes everywhere only when the write predicate is the constant true (the store then skips its write check)', () => {
+    const everywhere = compileAccess(who(grant('system-integrator', null)), NOW);
+    expect(everywhere.writesEverywhere).toBe(everywhere.writable);
+    expect(compileAccess(who(grant('system-integrator', '330109001')), NOW).writesEverywhere).toBeUndefined();
+    // A wrapper that replaces the predicate is no longer "everywhere" by identity.
+    const wrapped = withResources(everywhere, [{ resourceType: 'Patient', id: 'p1' }]);
+    expect(wrapped.writesEverywhere === wrapped.writable).toBe(false);
+    // A reader-only role writes nothing: false, not "everywhere".
+    const reader = compileAccess(who(grant('cdc-epidemiologist', null)), NOW);
+    expect(reader.writesEverywhere === undefined || reader.writesEverywhere !== reader.writable).toBe(true);
+  });
+
   it('a specialist bound to an org unit reaches the residents of valid relationships under it, in SQL', () => {
     const a = compileAccess(who(grant('specialist', '330109H01')), NOW);
     const r = text(a.readable);

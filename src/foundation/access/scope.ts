@@ -231,13 +231,15 @@ export function compileAccess(principal: Principal, now: Date): AccessControl {
   const typed = new Map<string, RawBuilder<boolean>>();
   // Resident ID and phone: masked only when no grant of the principal sees them in full (roles.ts).
   const masked = !principal.grants.some((g) => ROLE_DEFINITIONS[g.role]?.identifiers === 'full');
+  const writable = any(writeParts);
   return {
     readable,
     typedReadable: {
       base: readable,
       of: (type) => typed.get(type) ?? typed.set(type, readPredicate(principal, now, glass, type)).get(type)!,
     },
-    writable: any(writeParts),
+    writable,
+    ...(writable === TRUE ? { writesEverywhere: TRUE } : {}),
     canReadType: (resourceType) => readAll || readTypes.has(resourceType),
     breakGlass: new Set(glass),
     ...(masked ? { privacy: MASKED_VIEW } : {}),
