@@ -60,8 +60,13 @@ function source(table: string, columns: Record<string, string>, residents: RawBu
     FROM ${sql.table(table)} WHERE resident_id = ${residents}${sql.raw(where ? ` AND ${where}` : '')})`;
 }
 
-/** The projection rows of these residents, every table in one statement (one row of JSON arrays). */
-async function load(ex: Executor, residents: string[]): Promise<Map<string, RegistrySources>> {
+/**
+ * The projection rows of these residents, every table in one statement (one row of JSON arrays).
+ * The same statement deletes the residents' registry rows (a data-modifying CTE runs to completion
+ * whether or not it is read, PostgreSQL 15 §7.8.4; the sources read no registry row), so a refresh
+ * costs two round trips, not three.
+ */
+async function loadAndClear(ex: Executor, residents: string[]): Promise<Map<string, RegistrySources>> {
   const out = new Map<string, RegistrySources>();
   const get = (id: string) => {
     let s = out.get(id);
@@ -70,7 +75,9 @@ async function load(ex: Executor, residents: string[]): Promise<Map<string, Regi
   };
   const ids = sql`ANY(${residents}::text[])`;
   type Row = Record<string, unknown> & { resident_id: string };
-  const { rows } = await sql<Record<'residents' | 'conditions' | 'episodes' | 'prescriptions' | 'bp' | 'glucose' | 'encounters', Row[]>>`SELECT
+  const { rows } = await sql<Record<'residents' | 'conditions' | 'episodes' | 'prescriptions' | 'bp' | 'glucose' | 'encounters', Row[]>>`
+    WITH cleared AS (DELETE FROM chronic_registry WHERE resident_id = ${ids})
+    SELECT
     ${source('proj_resident', { resident_id: 'resident_id', org_unit: 'org_unit', birth_date: 'birth_date::text', deceased: 'deceased::text', care_team: 'care_team' }, ids, '', '(resource_id = resident_id) DESC')} AS residents,
     ${source('proj_condition', { resident_id: 'resident_id', category: 'category', onset: 'onset::text', active: 'active', org_unit: 'org_unit' }, ids, '')} AS conditions,
     ${source('proj_episode', { resident_id: 'resident_id', resource_id: 'resource_id', category: 'category', status: 'status', start: 'start::text', care_team: 'care_team' }, ids, '', 'start DESC NULLS LAST')} AS episodes,
@@ -145,8 +152,7 @@ export function registryRows(residentId: string, s: RegistrySources, rules: Foll
 export async function refreshRegistry(ex: Executor, residents: Iterable<string>, rules: FollowUpRules = NATIONAL_RULES): Promise<void> {
   const ids = [...new Set(residents)].filter(Boolean);
   if (ids.length === 0) return;
-  const sources = await load(ex, ids);
-  await sql`DELETE FROM chronic_registry WHERE resident_id = ANY(${ids}::text[])`.execute(ex);
+  const sources = await loadAndClear(ex, ids);
   const rows = ids.flatMap((id) => (sources.has(id) ? registryRows(id, sources.get(id) as RegistrySources, rules) : []));
   await insertRows(ex, [{ table: 'chronic_registry', rows }]);
 }
