@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 /** Search: every parameter type, modifiers, prefixes, sorting, paging, _include/_revinclude. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fhirFetch, startTestServer, type TestServer } from './helpers/server.js';
+import { tokenTextMigration } from '../src/foundation/fhir/index.js';
 
 let server: TestServer;
 const ids: Record<string, string> = {};
@@ -84,6 +86,12 @@ describe('token', () => {
     expect(idsOf(await search('Patient?active:missing=true'))).toEqual([ids.muller]);
     expect(idsOf(await search('Observation?code=http://loinc.org|8480-6,http://loinc.org|14771-0'))).toHaveLength(4);
     expect(idsOf(await search('Observation?status=final&code=8480-6'))).toHaveLength(3);
+  });
+  it('matches codes, not display texts (R4 §3.1.1.4.7: code=X is a Coding.code in any system)', async () => {
+    expect(idsOf(await search(`Observation?code=${encodeURIComponent('Systolic blood pressure')}`))).toEqual([]);
+    expect(idsOf(await search(`Observation?code=|${encodeURIComponent('Systolic blood pressure')}`))).toEqual([]);
+    // A code-typed element has no system: its rows stay (status=final above).
+    expect(idsOf(await search('Observation?status=|final&code=8480-6'))).toHaveLength(3);
   });
   it('_id', async () => {
     expect(idsOf(await search(`Patient?_id=${ids.li},${ids.muller}`))).toEqual([ids.li, ids.muller].sort());
@@ -184,5 +192,21 @@ describe('ownership columns', () => {
   it('every resource of a patient carries the patient resident id', async () => {
     const rows = await server.database.db.selectFrom('fhir_resource').select(['resource_type', 'resident_id']).where('resource_type', '=', 'Observation').execute();
     expect(rows.every((r) => r.resident_id === ids.wang || r.resident_id === ids.li)).toBe(true);
+  });
+});
+
+describe('migration 0013 (token text rows)', () => {
+  it('removes the system-less text rows an earlier indexer wrote and keeps the system-less code rows', async () => {
+    const db = server.database.db;
+    const rows = async (id: string) =>
+      (await sql<{ param: string; code: string }>`SELECT param, code FROM sp_token WHERE resource_type = 'Observation' AND resource_id = ${id} AND system IS NULL ORDER BY param, code`.execute(db)).rows.map((r) => `${r.param}=${r.code}`);
+    const id = ids.obs150;
+    const before = await rows(id);
+    expect(before).toContain('status=final');
+    // What the indexer wrote before 3 December 2026: the coding's display as a code without a system.
+    await sql`INSERT INTO sp_token (resource_type, resource_id, param, system, code) VALUES ('Observation', ${id}, 'code', NULL, 'Systolic blood pressure')`.execute(db);
+    expect(await rows(id)).toContain('code=Systolic blood pressure');
+    await tokenTextMigration.up(db);
+    expect(await rows(id)).toEqual(before);
   });
 });

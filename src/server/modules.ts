@@ -4,7 +4,7 @@
  */
 import type { Migration } from 'kysely';
 import type { Database } from '../foundation/db/index.js';
-import { BufferedAuditWriter, FhirStore, type AuditSink, type Projector } from '../foundation/fhir/index.js';
+import { BufferedAuditWriter, FhirStore, tokenTextMigration, type AuditSink, type Projector } from '../foundation/fhir/index.js';
 import { createMpiProjector } from '../foundation/mpi/index.js';
 import { chronicMigration, chronicProjector, chronicRegistryMigration, chronicRollupMigration, createChronicProjector, loadFollowUpRules, riskMigration, riskProjector, type FollowUpRules } from '../healthmgmt/index.js';
 import { caseProjector, createCaseProjector, loadDiseaseList, surveillanceMigration, type DiseaseList } from '../publichealth/index.js';
@@ -13,6 +13,8 @@ import { centresMigration, centresProjector, referralMigration, referralProjecto
 import { teleconsultMigration, teleconsultProjector, visitsMigration, visitsProjector } from '../care/index.js';
 
 export const DOMAIN_MIGRATIONS: Record<string, Migration> = {
+  // The foundation's own, but it needs the FHIR indexer (the db layer's list cannot import it).
+  '0013-fhir-token-text-rows': tokenTextMigration,
   '0100-healthmgmt-chronic-projections': chronicMigration,
   '0101-healthmgmt-chronic-registry': chronicRegistryMigration,
   '0102-healthmgmt-chronic-rollup-all-indicators': chronicRollupMigration,

@@ -11,6 +11,7 @@ export { runWithAuditSource, currentAuditSource, noteAuditRoles, type AuditSourc
 export { WriteSession, orgUnitOf, replacedIds, type Projector, type ResourceChange, type WriteGuard } from './write-session.js';
 export { loadFhirDefinitions, allResourceTypes, isKnownResourceType } from './definitions.js';
 export { indexResource, normalizeString } from './indexer.js';
+export * as tokenTextMigration from './token-text-migration.js';
 export { validateInput, isWellFormedReference } from './validate.js';
 export { parseBloodPressure, parseFastingGlucose, MG_DL_PER_MMOL_L } from './plausibility.js';
 export * as outcomes from './outcomes.js';
