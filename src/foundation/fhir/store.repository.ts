@@ -36,8 +36,6 @@ export const INDEX_TABLES: Record<IndexedType, 'sp_token' | 'sp_string' | 'sp_da
   uri: 'sp_uri',
 };
 
-/** Rows per INSERT statement: keeps bind parameters well under PostgreSQL's 65,535. */
-const CHUNK = 1000;
 
 /** A row of fhir_resource, fhir_resource_history or fhir_resource_version with the content as JSON text. */
 export interface VersionRow {
@@ -91,11 +89,21 @@ export async function readCurrentMany(ex: Executor, resourceType: string, ids: r
   return rows.map(toStored);
 }
 
+/** Ids grouped by resource type, in order (a bulk batch holds up to thousands per type: no array copies). */
+function idsByType<T>(items: readonly T[], type: (item: T) => string, id: (item: T) => string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const item of items) {
+    const list = out.get(type(item));
+    if (list) list.push(id(item));
+    else out.set(type(item), [id(item)]);
+  }
+  return out;
+}
+
 /** Current versions (deleted ones included) of the given "Type/id" keys, by key. */
 export async function readCurrentByKeys(ex: Executor, keys: readonly { type: string; id: string }[]): Promise<Map<string, StoredVersion>> {
   const out = new Map<string, StoredVersion>();
-  const byType = new Map<string, string[]>();
-  for (const k of keys) byType.set(k.type, [...(byType.get(k.type) ?? []), k.id]);
+  const byType = idsByType(keys, (k) => k.type, (k) => k.id);
   for (const [type, ids] of byType) {
     const rows = await ex
       .selectFrom('fhir_resource')
@@ -145,22 +153,18 @@ export async function readHistory(ex: Executor, q: HistoryQuery): Promise<{ vers
   return { versions: rows.map(toStored), total: Number(total.n) };
 }
 
-/** Which of the given "Type/id" keys exist and are not deleted. */
+/** Which of the given "Type/id" keys exist and are not deleted (one statement per type, each id asked once). */
 export async function existingKeys(ex: Executor, keys: readonly { type: string; id: string }[]): Promise<Set<string>> {
   const found = new Set<string>();
-  const byType = new Map<string, string[]>();
-  for (const k of keys) byType.set(k.type, [...(byType.get(k.type) ?? []), k.id]);
-  for (const [type, ids] of byType) {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await ex
-        .selectFrom('fhir_resource')
-        .select('id')
-        .where('resource_type', '=', type)
-        .where('id', 'in', ids.slice(i, i + CHUNK))
-        .where('deleted', '=', false)
-        .execute();
-      for (const r of rows) found.add(`${type}/${r.id}`);
-    }
+  for (const [type, ids] of idsByType(keys, (k) => k.type, (k) => k.id)) {
+    const rows = await ex
+      .selectFrom('fhir_resource')
+      .select('id')
+      .where('resource_type', '=', type)
+      .where(sql<boolean>`id = ANY(${[...new Set(ids)]}::text[])`)
+      .where('deleted', '=', false)
+      .execute();
+    for (const r of rows) found.add(`${type}/${r.id}`);
   }
   return found;
 }
@@ -310,8 +314,7 @@ export async function writeVersions(ex: Executor, writes: readonly PendingWrite[
 }
 
 async function deleteIndexRows(ex: Executor, writes: readonly PendingWrite[]): Promise<void> {
-  const byType = new Map<string, string[]>();
-  for (const w of writes) byType.set(w.resourceType, [...(byType.get(w.resourceType) ?? []), w.id]);
+  const byType = idsByType(writes, (w) => w.resourceType, (w) => w.id);
   for (const [resourceType, ids] of byType) {
     for (const table of Object.values(INDEX_TABLES)) {
       await sql`DELETE FROM ${sql.table(table)} WHERE resource_type = ${resourceType} AND resource_id = ANY(${ids}::text[])`.execute(ex);
