@@ -76,6 +76,18 @@ describe('PeriodicAnalyze', () => {
     expect(s.calls).toHaveLength(3);
   });
 
+  it('waits for no more than the ceiling of writes, however large the store', async () => {
+    const s = counted();
+    const schedule = new PeriodicAnalyze(s.analyze, 10, 1000);
+    schedule.note(10);
+    s.calls[0](1_000_000); // a tenth would be 100,000 writes: the ceiling of 1,000 applies
+    await schedule.settle();
+    schedule.note(999);
+    expect(s.calls).toHaveLength(1);
+    schedule.note(1);
+    expect(s.calls).toHaveLength(2);
+  });
+
   it('falls back to every N writes when an ANALYZE reports no count (0 = unknown)', async () => {
     const s = counted();
     const schedule = new PeriodicAnalyze(s.analyze, 10);

@@ -126,7 +126,7 @@ export class FhirStore {
   readonly newId: () => string;
   /** Concurrent scoped single reads share one statement (read-batcher.ts). */
   readonly reads: ReadBatcher;
-  /** ANALYZE after max(20,000, a tenth of the resources stored) writes of this process (analyze-schedule.ts), unless a bulk load defers it. */
+  /** ANALYZE after max(20,000, a tenth of the resources stored, at most 200,000) writes of this process (analyze-schedule.ts), unless a bulk load defers it. */
   private readonly statistics = new PeriodicAnalyze(async () => {
     await this.analyze();
     return storedEstimate(this.db);
