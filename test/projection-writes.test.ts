@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition, Patient } from '@medplum/fhirtypes';
 import { ORG_UNIT_EXTENSION } from '../src/foundation/fhir/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { caseReport } from './helpers/surveillance.js';
 
 let server: TestServer;
 const ctx = { actor: 'projection-test' };
@@ -61,5 +62,31 @@ describe('projector input', () => {
     await store.delete(ctx, 'Condition', condition);
     expect(await conditionRows(condition)).toEqual([]);
     expect(await registered(b)).toEqual([]);
+  });
+
+  it('a case report takes its diagnosis time from an Encounter written in the same transaction, as from a stored one', async () => {
+    const store = server.app.store;
+    const encounter = (start: string, p: string) => ({
+      resourceType: 'Encounter' as const,
+      status: 'finished' as const,
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      subject: { reference: `Patient/${p}` },
+      period: { start },
+    });
+    // Cholera (class A, 2-hour deadline), diagnosed at the encounter at 08:00 +08:00, recorded at 11:30.
+    const cholera = (p: string, enc: string) => caseReport(p, 'A00.1', '2025-04-30T11:30:00+08:00', { encounter: { reference: `Encounter/${enc}` } }) as Condition;
+    const deadline = async (id: string) =>
+      (await sql<{ deadline_at: Date; late: boolean }>`SELECT deadline_at, late FROM proj_case WHERE resource_id = ${id} AND kind = 'case'`.execute(server.database.db)).rows.map((r) => ({ at: new Date(r.deadline_at).toISOString(), late: r.late }));
+    const together = await store.inTransaction(ctx, async (session) => {
+      const p = (await store.createIn(session, patient(), 'Patient')).version.id;
+      const enc = (await store.createIn(session, encounter('2025-04-30T08:00:00+08:00', p), 'Encounter')).version.id;
+      return (await store.createIn(session, cholera(p, enc), 'Condition')).version.id;
+    });
+    const p = (await store.create(ctx, patient())).version.id;
+    const enc = (await store.create(ctx, encounter('2025-04-30T08:00:00+08:00', p))).version.id;
+    const apart = (await store.create(ctx, cholera(p, enc))).version.id;
+    const expected = [{ at: '2025-04-30T02:00:00.000Z', late: true }];
+    expect(await deadline(apart)).toEqual(expected);
+    expect(await deadline(together)).toEqual(expected);
   });
 });
