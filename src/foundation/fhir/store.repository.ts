@@ -36,7 +36,6 @@ export const INDEX_TABLES: Record<IndexedType, 'sp_token' | 'sp_string' | 'sp_da
   uri: 'sp_uri',
 };
 
-
 /** A row of fhir_resource, fhir_resource_history or fhir_resource_version with the content as JSON text. */
 export interface VersionRow {
   resource_type: string;
@@ -89,15 +88,15 @@ export async function readCurrentMany(ex: Executor, resourceType: string, ids: r
   return rows.map(toStored);
 }
 
-/** Ids grouped by resource type, in order (a bulk batch holds up to thousands per type: no array copies). */
+/** Distinct ids grouped by resource type (a bulk batch holds up to thousands per type: no array copies). */
 function idsByType<T>(items: readonly T[], type: (item: T) => string, id: (item: T) => string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+  const sets = new Map<string, Set<string>>();
   for (const item of items) {
-    const list = out.get(type(item));
-    if (list) list.push(id(item));
-    else out.set(type(item), [id(item)]);
+    const set = sets.get(type(item));
+    if (set) set.add(id(item));
+    else sets.set(type(item), new Set([id(item)]));
   }
-  return out;
+  return new Map([...sets].map(([t, ids]) => [t, [...ids]]));
 }
 
 /** Current versions (deleted ones included) of the given "Type/id" keys, by key. */
@@ -161,7 +160,7 @@ export async function existingKeys(ex: Executor, keys: readonly { type: string; 
       .selectFrom('fhir_resource')
       .select('id')
       .where('resource_type', '=', type)
-      .where(sql<boolean>`id = ANY(${[...new Set(ids)]}::text[])`)
+      .where(sql<boolean>`id = ANY(${ids}::text[])`)
       .where('deleted', '=', false)
       .execute();
     for (const r of rows) found.add(`${type}/${r.id}`);

@@ -25,11 +25,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     if (owners.rows.length === 0) return;
     const last = owners.rows[owners.rows.length - 1];
     after = { type: last.resource_type, id: last.resource_id };
-    const types = owners.rows.map((o) => [o.resource_type]);
-    const ids = owners.rows.map((o) => [o.resource_id]);
+    const keys = owners.rows.map((o) => [o.resource_type, o.resource_id]);
+    const types = arrayLiteral(keys, 0);
+    const ids = arrayLiteral(keys, 1);
     const current = await sql<{ resource_type: string; id: string; content: string }>`
       SELECT r.resource_type, r.id, r.content::text AS content FROM fhir_resource r
-      JOIN unnest(${arrayLiteral(types, 0)}::text[], ${arrayLiteral(ids, 0)}::text[]) AS k(resource_type, id) USING (resource_type, id)
+      JOIN unnest(${types}::text[], ${ids}::text[]) AS k(resource_type, id) USING (resource_type, id)
       WHERE NOT r.deleted AND r.content IS NOT NULL`.execute(db);
     const keep: unknown[][] = [];
     for (const r of current.rows) {
@@ -37,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
     await sql`
       WITH gone AS (
-        DELETE FROM sp_token t USING unnest(${arrayLiteral(types, 0)}::text[], ${arrayLiteral(ids, 0)}::text[]) AS k(resource_type, id)
+        DELETE FROM sp_token t USING unnest(${types}::text[], ${ids}::text[]) AS k(resource_type, id)
         WHERE t.resource_type = k.resource_type AND t.resource_id = k.id AND t.system IS NULL)
       INSERT INTO sp_token (resource_type, resource_id, param, system, code)
       SELECT resource_type, resource_id, param, NULL, code

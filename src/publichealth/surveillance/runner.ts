@@ -37,7 +37,6 @@ export interface RunResult {
   signalIds: string[];
 }
 
-
 /** Checks a run date (YYYY-MM-DD, a real calendar day). */
 export function isRunDate(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && isoDay(value) !== null;

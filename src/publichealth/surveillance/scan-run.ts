@@ -47,7 +47,6 @@ export type ScanOutcome = { readonly outcome: 'skipped'; readonly reason: string
 /** Most units in one cluster. */
 const MAX_UNITS = 10;
 
-
 /** A 32-bit seed from the disease and the run date. */
 function seedOf(disease: string, runDate: string): number {
   return createHash('sha256').update(`${disease}|${runDate}`).digest().readUInt32LE(0) || 1;
