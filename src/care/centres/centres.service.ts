@@ -12,6 +12,7 @@ import { matchingCode, type CentreDefinition } from './centres-config.js';
 import { buildEnrolment } from './centres-fhir.js';
 import { centreFacility, enrolmentsByMonth, listEnrolments, lockResidentCentre, managedCounts, openEnrolment, pathwayMilestones, residentOfPatient } from './centres.repository.js';
 import { ARRIVAL_LOOKBACK_HOURS, arrivalFor, measure, PATHWAY_RULES, summariseByMonth, type Milestone } from './pathway.js';
+import { pushTo } from '../../foundation/collections.js';
 
 /** 409 OperationOutcome. */
 function conflict(text: string): OperationOutcomeError {
@@ -133,7 +134,7 @@ export class CentresService {
         const treatments: { resident: string; m: Milestone }[] = [];
         for (const r of rows) {
           const m: Milestone = { kind: r.kind, at: new Date(r.at).toISOString(), encounter: r.kind === 'arrival' ? r.resource_id : r.encounter_id };
-          if (r.kind === 'arrival') byResident.set(r.resident_id, [...(byResident.get(r.resident_id) ?? []), m]);
+          if (r.kind === 'arrival') pushTo(byResident, r.resident_id, m);
           else if (Date.parse(m.at) >= Date.parse(`${q.from}T00:00:00+08:00`)) treatments.push({ resident: r.resident_id, m });
         }
         const events = treatments.map(({ resident, m }) => ({ treatedAt: new Date(m.at), measurement: measure(arrivalFor(m, byResident.get(resident) ?? []), new Date(m.at), rule.targetMinutes) }));

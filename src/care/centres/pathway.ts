@@ -14,6 +14,7 @@
  */
 import type { Encounter, MedicationAdministration, Procedure } from '@medplum/fhirtypes';
 import type { PathwayKind } from './centres-config.js';
+import { pushTo } from '../../foundation/collections.js';
 
 const ATC = 'http://www.whocc.no/atc';
 const SNOMED = 'http://snomed.info/sct';
@@ -149,10 +150,7 @@ export interface PathwayMonth {
 /** Monthly summary of pathway events (month of the treatment), months in order. */
 export function summariseByMonth(events: readonly { treatedAt: Date; measurement: Measurement }[]): PathwayMonth[] {
   const byMonth = new Map<string, Measurement[]>();
-  for (const e of events) {
-    const m = monthOf(e.treatedAt);
-    byMonth.set(m, [...(byMonth.get(m) ?? []), e.measurement]);
-  }
+  for (const e of events) pushTo(byMonth, monthOf(e.treatedAt), e.measurement);
   return [...byMonth.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([month, ms]) => {

@@ -13,6 +13,7 @@ import { FHIR_JSON, insertAudit, OperationOutcomeError, outcomes, type FhirStore
 import { AccessService } from './access.service.js';
 import { auditRowById, searchAuditRows, toAuditEvent, type AuditFilter } from './audit-event.js';
 import type { Principal } from './scope.js';
+import { pushTo } from '../collections.js';
 
 export interface AuditEventRoutesOptions {
   db: Database;
@@ -71,7 +72,7 @@ function queryOf(request: FastifyRequest): Map<string, string[]> {
   const params = new URLSearchParams(raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '');
   if (request.method === 'POST' && typeof request.body === 'string') for (const [k, v] of new URLSearchParams(request.body)) params.append(k, v);
   const out = new Map<string, string[]>();
-  for (const [k, v] of params) out.set(k, [...(out.get(k) ?? []), v]);
+  for (const [k, v] of params) pushTo(out, k, v);
   return out;
 }
 

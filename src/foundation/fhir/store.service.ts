@@ -20,6 +20,7 @@ import { paramStorage } from './param-storage.js';
 import { readCurrent, readCurrentByKeys, readCurrentMany, readHistory, readVersion, type StoredVersion } from './store.repository.js';
 import { assertId, assertResourceType, validateInput } from './validate.js';
 import { WriteSession, type Projector, type WriteGuard } from './write-session.js';
+import { pushTo } from '../collections.js';
 
 /**
  * What the acting user may see and change, compiled by the access module (foundation/access) into
@@ -369,7 +370,7 @@ export class FhirStore {
     for (const inc of search.include) {
       const targets = await includeTargets(ex, inc.resourceType, ids, inc.searchParam, inc.targetType);
       const byType = new Map<string, string[]>();
-      for (const t of targets) byType.set(t.type, [...(byType.get(t.type) ?? []), t.id]);
+      for (const t of targets) pushTo(byType, t.type, t.id);
       for (const [type, tids] of byType) {
         const found = access ? await readCurrentManyScoped(ex, type, tids, readableFor(access, type)) : await readCurrentMany(ex, type, tids);
         for (const v of found) add({ resourceType: type, id: v.id, residentId: v.residentId, json: v.json as string });

@@ -17,6 +17,7 @@
  * A patient with several classes gets the class with the lowest PDC (adherent only if adherent
  * to every class): documented in docs/chronic-care.md.
  */
+import { pushTo } from '../../foundation/collections.js';
 
 export interface Fill {
   patient: string;
@@ -58,7 +59,7 @@ export function classAdherence(fills: readonly Fill[], from: number, to: number)
   const denominator = to - index + 1;
   const covered = new Uint8Array(denominator);
   const byDrug = new Map<string, Fill[]>();
-  for (const f of inPeriod) byDrug.set(f.drug, [...(byDrug.get(f.drug) ?? []), f]);
+  for (const f of inPeriod) pushTo(byDrug, f.drug, f);
   for (const drugFills of byDrug.values()) {
     // Same drug: shift an overlapping fill to start after the previous supply ends.
     const sorted = [...drugFills].sort((a, b) => dayNumber(a.date) - dayNumber(b.date));
@@ -83,7 +84,7 @@ export function adherence(fills: readonly Fill[], from: string, to: string): Adh
   const byPatient = new Map<string, Map<string, Fill[]>>();
   for (const f of fills) {
     const classes = byPatient.get(f.patient) ?? new Map<string, Fill[]>();
-    classes.set(f.drugClass, [...(classes.get(f.drugClass) ?? []), f]);
+    pushTo(classes, f.drugClass, f);
     byPatient.set(f.patient, classes);
   }
   const results: AdherenceResult[] = [];

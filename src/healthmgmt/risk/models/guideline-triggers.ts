@@ -9,6 +9,7 @@
  * urgent referral when SBP ≥ 180 or DBP ≥ 110 mmHg, or glucose ≥ 16.7 or ≤ 3.9 mmol/L. The rule values
  * are configurable ({@link GuidelineRules}); the chronic-care module documents them in docs/chronic-care.md.
  */
+import { pushTo } from '../../../foundation/collections.js';
 
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -193,7 +194,7 @@ export function evaluateGuidelineTriggers(input: TriggerInput, rules: GuidelineR
   for (const { item, day } of upTo(input.dispenses, asOf, 'dispenses')) {
     if (!Number.isFinite(item.daysSupply) || item.daysSupply <= 0) throw new RangeError(`daysSupply must be positive, got ${item.daysSupply}`);
     const key = item.drug ?? '';
-    byDrug.set(key, [...(byDrug.get(key) ?? []), { day, supply: item.daysSupply }]);
+    pushTo(byDrug, key, { day, supply: item.daysSupply });
   }
   for (const [drug, fills] of [...byDrug.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     let coveredUntil = -Infinity; // first day without medicine
