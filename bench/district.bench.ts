@@ -12,6 +12,9 @@
  * each step reports CPU seconds: of the CLI process, and on PostgreSQL of the database's server
  * processes (backends sampled from pg_stat_activity, CPU read from /proc), because on a shared
  * machine wall time mostly measures the other jobs; the load average is printed before and after.
+ * On PostgreSQL it also prints the server settings a bulk load depends on (shared_buffers,
+ * max_wal_size, …), and per import the WAL written (MiB, cluster-wide: run nothing else meanwhile)
+ * and the checkpoints that ran during it.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -88,6 +91,33 @@ async function createDatabase(name: string): Promise<string> {
   return url.toString();
 }
 
+/** Server settings that decide how a bulk load scales (PostgreSQL manual §14.4, "Populating a Database"). */
+async function serverSettings(): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const names = ['shared_buffers', 'max_wal_size', 'wal_compression', 'synchronous_commit', 'autovacuum'];
+  const r = await admin.query<{ name: string; setting: string }>('SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1)', [names]);
+  await admin.end();
+  return r.rows.map((x) => `${x.name} ${x.setting}`).join(', ');
+}
+
+/** WAL position and checkpoint counters, to report what a step wrote to the WAL and how many checkpoints it caused. */
+async function walMark(): Promise<{ lsn: string; checkpoints: number }> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const r = await admin.query<{ lsn: string; n: string }>('SELECT pg_current_wal_lsn()::text AS lsn, (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter');
+  await admin.end();
+  return { lsn: r.rows[0].lsn, checkpoints: Number(r.rows[0].n) };
+}
+
+async function walSince(mark: { lsn: string; checkpoints: number }): Promise<{ walMiB: number; checkpoints: number }> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const r = await admin.query<{ bytes: string; n: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes, (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter', [mark.lsn]);
+  await admin.end();
+  return { walMiB: Math.round(Number(r.rows[0].bytes) / 2 ** 20), checkpoints: Number(r.rows[0].n) - mark.checkpoints };
+}
+
 async function dropDatabase(name: string): Promise<void> {
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
@@ -126,6 +156,7 @@ async function copyBaseline(url: string, files: string[]): Promise<{ lines: numb
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`bench:district — ${new Date().toISOString()} — ${machine}`);
 console.log(`residents: ${RESIDENTS}, years: ${YEARS}, seed: ${SEED}, import lanes on PostgreSQL: ${CONCURRENCY}; load average ${load()}`);
+if (DB !== 'pglite') console.log(`PostgreSQL: ${await serverSettings()}`);
 
 const out = mkdtempSync(join(tmpdir(), 'hb-district-'));
 const rows: Record<string, string | number>[] = [];
@@ -134,7 +165,7 @@ try {
   const files = ndjsonFiles(out);
   const resources = countLines(files);
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  rows.push({ step: 'simulate', database: '-', lanes: '', resources, seconds: Number(sim.seconds.toFixed(1)), perSecond: Math.round(resources / sim.seconds), cpuSeconds: sim.cpuSeconds, dbCpuSeconds: '', peakMiB: sim.peakMiB, ofCopy: '' });
+  rows.push({ step: 'simulate', database: '-', lanes: '', resources, seconds: Number(sim.seconds.toFixed(1)), perSecond: Math.round(resources / sim.seconds), cpuSeconds: sim.cpuSeconds, dbCpuSeconds: '', peakMiB: sim.peakMiB, ofCopy: '', walMiB: '', checkpoints: '' });
   console.log(`simulated ${resources} resources (${(bytes / 2 ** 20).toFixed(0)} MiB NDJSON)`);
 
   const kinds = DB === 'both' ? (['postgres', 'pglite'] as const) : [DB as 'postgres' | 'pglite'];
@@ -148,8 +179,10 @@ try {
     try {
       const target = url ? ['--database-url', url, '--concurrency', lanes] : ['--data', dataDir];
       const dbCpu = url ? sampleDatabaseCpu(PG_URL, name) : undefined;
+      const mark = url ? await walMark() : undefined;
       const imp = await runCli(['import', out, ...target]);
       const importDbCpu = dbCpu ? Number((await dbCpu.stop()).toFixed(1)) : '';
+      const wal = mark ? await walSince(mark) : undefined;
       const m = /read (\d+), created (\d+).* rejected (\d+) in ([\d.]+) s/.exec(imp.stdout);
       if (!m) throw new Error(`unexpected import output: ${imp.stdout.slice(-300)}`);
       const importSeconds = Number(m[4]);
@@ -158,10 +191,10 @@ try {
       if (url && copyRate === 0) {
         const copy = await copyBaseline(url, files);
         copyRate = Math.round(copy.lines / copy.seconds);
-        rows.push({ step: 'COPY baseline', database: kind, lanes: '', resources: copy.lines, seconds: Number(copy.seconds.toFixed(1)), perSecond: copyRate, cpuSeconds: '', dbCpuSeconds: copy.dbCpuSeconds, peakMiB: '', ofCopy: '100 %' });
+        rows.push({ step: 'COPY baseline', database: kind, lanes: '', resources: copy.lines, seconds: Number(copy.seconds.toFixed(1)), perSecond: copyRate, cpuSeconds: '', dbCpuSeconds: copy.dbCpuSeconds, peakMiB: '', ofCopy: '100 %', walMiB: '', checkpoints: '' });
       }
       if (url) ofCopy = `${((rate / copyRate) * 100).toFixed(1)} %`;
-      rows.push({ step: 'import', database: kind, lanes, resources: Number(m[2]), seconds: Number(importSeconds.toFixed(1)), perSecond: rate, cpuSeconds: imp.cpuSeconds, dbCpuSeconds: importDbCpu, peakMiB: imp.peakMiB, ofCopy, ...(Number(m[3]) > 0 ? { rejected: Number(m[3]) } : {}) });
+      rows.push({ step: 'import', database: kind, lanes, resources: Number(m[2]), seconds: Number(importSeconds.toFixed(1)), perSecond: rate, cpuSeconds: imp.cpuSeconds, dbCpuSeconds: importDbCpu, peakMiB: imp.peakMiB, ofCopy, walMiB: wal?.walMiB ?? '', checkpoints: wal?.checkpoints ?? '', ...(Number(m[3]) > 0 ? { rejected: Number(m[3]) } : {}) });
     } finally {
       if (url) await dropDatabase(name);
       rmSync(dataDir, { recursive: true, force: true });
