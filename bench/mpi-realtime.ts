@@ -110,7 +110,8 @@ async function loadStored(db: Executor, base: readonly MatchRecord[], stored: nu
   for (let start = 0; start < stored; start += 20_000) {
     const chunk: MatchRecord[] = [];
     for (let i = start; i < Math.min(stored, start + 20_000); i++) chunk.push(replicate(base[i % base.length], Math.floor(i / base.length)));
-    await repo.insertFeatures(db, chunk.map((r) => ({ patientId: r.id, record: r, flags: recordFlags(r) })), now);
+    // Each feature row carries its link, as the projector writes it: one version per row, no trigger update.
+    await repo.insertFeatures(db, chunk.map((r) => ({ patientId: r.id, record: r, flags: recordFlags(r), personId: `person-${r.id}`, how: 'auto', residentNumber: r.residentId ?? null })), now);
     const k = chunk.flatMap((r) => hashedBlockingKeys(r).map((key) => ({ key, patientId: r.id })));
     keys += k.length;
     await repo.insertKeys(db, k);

@@ -62,7 +62,19 @@ describe('MPI over the store', () => {
   });
 
   it('mpi link fits the model on the store and reaches the batch quality; a re-run changes nothing', async () => {
+    // As a store whose Patients were never linked (loaded without the real-time MPI): every link is new.
+    await sql`DELETE FROM mpi_link`.execute(database.db);
+    // Counts rewrites of feature rows: the batch writes each row once, with its link and number as decided.
+    await sql`CREATE TABLE test_feature_updates (n int)`.execute(database.db);
+    await sql.raw(`CREATE FUNCTION test_count_feature_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO test_feature_updates VALUES (1); RETURN NULL; END $$`).execute(database.db);
+    await sql`CREATE TRIGGER test_feature_update AFTER UPDATE ON mpi_feature FOR EACH ROW EXECUTE FUNCTION test_count_feature_update()`.execute(database.db);
     const r = await linkStore(database.db);
+    const rewrites = await sql<{ n: number }>`SELECT count(*)::int AS n FROM test_feature_updates`.execute(database.db);
+    await sql`DROP TRIGGER test_feature_update ON mpi_feature`.execute(database.db);
+    await sql`DROP FUNCTION test_count_feature_update()`.execute(database.db);
+    await sql`DROP TABLE test_feature_updates`.execute(database.db);
+    expect(r.relinked).toBe(patients.length);
+    expect(rewrites.rows[0].n).toBe(0);
     expect(r.patients).toBe(patients.length);
     const m = pairwiseMetrics(await personsNow(), truth);
     console.warn(`MPI link over the store, 2000 residents: P ${m.precision.toFixed(4)} R ${m.recall.toFixed(4)} F1 ${m.f1.toFixed(4)}; ${r.reviewPairs} review pairs; ${r.relinked} links written`);

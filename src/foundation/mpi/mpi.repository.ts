@@ -129,12 +129,33 @@ export async function rejectedPairs(ex: Executor, patientIds: readonly string[])
   return out;
 }
 
-export async function insertFeatures(ex: Executor, rows: readonly { patientId: string; record: MatchRecord; flags: string }[], now: Date): Promise<void> {
+/**
+ * A feature row, with the link as decided (person, how, the person's resident number) when the
+ * writer knows it: the row is then written once. Without them the insert trigger copies the
+ * Patient's current link (migration 0010), and a link written after it updates the row again.
+ */
+export interface FeatureRow {
+  patientId: string;
+  record: MatchRecord;
+  flags: string;
+  personId?: string | null;
+  how?: string | null;
+  residentNumber?: string | null;
+}
+
+/** `INSERT INTO mpi_feature … ON CONFLICT DO UPDATE` of these rows (a statement, or a CTE of {@link writePlan}). */
+function featureInsert(rows: readonly FeatureRow[], now: Date): RawBuilder<unknown> {
+  return sql`INSERT INTO mpi_feature (patient_id, record, flags, updated, person_id, how, resident_number)
+      SELECT id, rec::jsonb, flags, ${now.toISOString()}::timestamptz, person, how, rn
+      FROM unnest(${rows.map((r) => r.patientId)}::text[], ${rows.map((r) => JSON.stringify(r.record))}::text[], ${rows.map((r) => r.flags)}::text[],
+                  ${rows.map((r) => r.personId ?? null)}::text[], ${rows.map((r) => r.how ?? null)}::text[], ${rows.map((r) => r.residentNumber ?? null)}::text[]) AS t(id, rec, flags, person, how, rn)
+      ON CONFLICT (patient_id) DO UPDATE SET record = EXCLUDED.record, flags = EXCLUDED.flags, updated = EXCLUDED.updated,
+        person_id = EXCLUDED.person_id, how = EXCLUDED.how, resident_number = EXCLUDED.resident_number`;
+}
+
+export async function insertFeatures(ex: Executor, rows: readonly FeatureRow[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  await sql`
-    INSERT INTO mpi_feature (patient_id, record, flags, updated)
-    SELECT id, rec::jsonb, flags, ${now.toISOString()}::timestamptz FROM unnest(${rows.map((r) => r.patientId)}::text[], ${rows.map((r) => JSON.stringify(r.record))}::text[], ${rows.map((r) => r.flags)}::text[]) AS t(id, rec, flags)
-    ON CONFLICT (patient_id) DO UPDATE SET record = EXCLUDED.record, flags = EXCLUDED.flags, updated = EXCLUDED.updated`.execute(ex);
+  await featureInsert(rows, now).execute(ex);
 }
 
 export async function insertKeys(ex: Executor, rows: readonly { key: string; patientId: string }[]): Promise<void> {
@@ -234,7 +255,7 @@ export async function retireEmpty(ex: Executor, personIds: readonly string[], no
 /** Everything one projector batch writes (see {@link writePlan}). */
 export interface WritePlan {
   /** With the link as decided (person, how, the person's resident number), when the writer knows it. */
-  features: { patientId: string; record: MatchRecord; flags: string; personId?: string; how?: string; residentNumber?: string | null }[];
+  features: FeatureRow[];
   keys: { key: string; patientId: string }[];
   persons: { id: string; residentNumber: string | null }[];
   links: LinkRow[];
@@ -251,15 +272,7 @@ export interface WritePlan {
 export async function writePlan(ex: Executor, plan: WritePlan, actor: string, now: Date): Promise<void> {
   const t = now.toISOString();
   const parts: RawBuilder<unknown>[] = [];
-  if (plan.features.length) {
-    const f = plan.features;
-    parts.push(sql`f AS (INSERT INTO mpi_feature (patient_id, record, flags, updated, person_id, how, resident_number)
-      SELECT id, rec::jsonb, flags, ${t}::timestamptz, person, how, rn
-      FROM unnest(${f.map((r) => r.patientId)}::text[], ${f.map((r) => JSON.stringify(r.record))}::text[], ${f.map((r) => r.flags)}::text[],
-                  ${f.map((r) => r.personId ?? null)}::text[], ${f.map((r) => r.how ?? null)}::text[], ${f.map((r) => r.residentNumber ?? null)}::text[]) AS t(id, rec, flags, person, how, rn)
-      ON CONFLICT (patient_id) DO UPDATE SET record = EXCLUDED.record, flags = EXCLUDED.flags, updated = EXCLUDED.updated,
-        person_id = EXCLUDED.person_id, how = EXCLUDED.how, resident_number = EXCLUDED.resident_number)`);
-  }
+  if (plan.features.length) parts.push(sql`f AS (${featureInsert(plan.features, now)})`);
   if (plan.keys.length) {
     parts.push(sql`k AS (INSERT INTO mpi_block_key (key, patient_id) SELECT * FROM unnest(${plan.keys.map((r) => r.key)}::bigint[], ${plan.keys.map((r) => r.patientId)}::text[]))`);
   }

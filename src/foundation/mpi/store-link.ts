@@ -121,25 +121,37 @@ export async function linkStore(db: Database, options: StoreLinkOptions = {}): P
     await sql`DELETE FROM mpi_block_key`.execute(trx);
     await sql`DELETE FROM mpi_feature`.execute(trx);
     const step = 20_000;
-    for (let i = 0; i < patients.length; i += step) {
-      const chunk = patients.slice(i, i + step);
-      await repo.insertFeatures(trx, chunk.map((p) => ({ patientId: p.id, record: p.record, flags: recordFlags(p.record) })), now);
-      await repo.insertKeys(trx, chunk.flatMap((p) => hashedBlockingKeys(p.record).map((key) => ({ key, patientId: p.id }))));
-      progress('write', Math.min(i + step, patients.length), patients.length);
-    }
-    const newPersons = [...personOfCluster.values()].filter((p) => p.isNew).map((p) => ({ id: p.id, residentNumber: null }));
+    // Each person's resident number: the least resident ID among its Patients' records, as the
+    // UPDATE below sets it (that UPDATE stays the rule; this copy lets every row be written once).
+    const numberOf = new Map<string, string>();
+    patients.forEach((p, i) => {
+      const person = personOfCluster.get(result.cluster[i])!.id;
+      const id = p.record.residentId;
+      const n = numberOf.get(person);
+      if (id && (n === undefined || id < n)) numberOf.set(person, id);
+    });
+    const newPersons = [...personOfCluster.values()].filter((p) => p.isNew).map((p) => ({ id: p.id, residentNumber: numberOf.get(p.id) ?? null }));
     await repo.insertPersons(trx, newPersons, now);
     const links: repo.LinkRow[] = [];
     const events: repo.EventRow[] = [];
+    const features: repo.FeatureRow[] = [];
     patients.forEach((p, i) => {
       const person = personOfCluster.get(result.cluster[i])!.id;
       const was = current.get(p.id);
+      const how = was && was.person_id === person ? was.how : was?.how === 'manual' ? 'manual' : 'auto';
+      // Written with its link as decided, so no link trigger rewrites the row (migration 0010).
+      features.push({ patientId: p.id, record: p.record, flags: recordFlags(p.record), personId: person, how, residentNumber: numberOf.get(person) ?? null });
       if (was && was.person_id === person) return;
       relinked++;
-      links.push({ patientId: p.id, personId: person, how: was?.how === 'manual' ? 'manual' : 'auto', score: null, orgUnit: p.orgUnit });
+      links.push({ patientId: p.id, personId: person, how, score: null, orgUnit: p.orgUnit });
       if (was) events.push({ action: 'batch-relink', patientId: p.id, fromPerson: was.person_id, toPerson: person, detail: null });
     });
     for (let i = 0; i < links.length; i += step) await repo.upsertLinks(trx, links.slice(i, i + step), BATCH_ACTOR, now);
+    for (let i = 0; i < patients.length; i += step) {
+      await repo.insertFeatures(trx, features.slice(i, i + step), now);
+      await repo.insertKeys(trx, patients.slice(i, i + step).flatMap((p) => hashedBlockingKeys(p.record).map((key) => ({ key, patientId: p.id }))));
+      progress('write', Math.min(i + step, patients.length), patients.length);
+    }
     for (let i = 0; i < events.length; i += step) await repo.insertEvents(trx, events.slice(i, i + step), BATCH_ACTOR, now);
     const reviews = result.review.map((r) => {
       const [a, b] = [patients[r.a].id, patients[r.b].id].sort();
