@@ -26,6 +26,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PLATFORM_NODE_FLAGS } from './node-flags.js';
 import { cpuSecondsOf, sampleDatabaseCpu } from './proc-cpu.js';
+import { adminQuery } from './pg-admin.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -81,11 +82,8 @@ function countLines(files: string[]): number {
 }
 
 async function createDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await adminQuery(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await adminQuery(PG_URL, `CREATE DATABASE ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   return url.toString();
@@ -93,36 +91,20 @@ async function createDatabase(name: string): Promise<string> {
 
 /** Server settings that decide how a bulk load scales (PostgreSQL manual §14.4, "Populating a Database"). */
 async function serverSettings(): Promise<string> {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
   const names = ['shared_buffers', 'max_wal_size', 'wal_compression', 'synchronous_commit', 'autovacuum'];
-  const r = await admin.query<{ name: string; setting: string }>('SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1)', [names]);
-  await admin.end();
+  const r = await adminQuery<{ name: string; setting: string }>(PG_URL, 'SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1)', [names]);
   return r.rows.map((x) => `${x.name} ${x.setting}`).join(', ');
 }
 
-/** WAL position and checkpoint counters, to report what a step wrote to the WAL and how many checkpoints it caused. */
-async function walMark(): Promise<{ lsn: string; checkpoints: number }> {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  const r = await admin.query<{ lsn: string; n: string }>('SELECT pg_current_wal_lsn()::text AS lsn, (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter');
-  await admin.end();
-  return { lsn: r.rows[0].lsn, checkpoints: Number(r.rows[0].n) };
-}
-
-async function walSince(mark: { lsn: string; checkpoints: number }): Promise<{ walMiB: number; checkpoints: number }> {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  const r = await admin.query<{ bytes: string; n: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes, (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter', [mark.lsn]);
-  await admin.end();
-  return { walMiB: Math.round(Number(r.rows[0].bytes) / 2 ** 20), checkpoints: Number(r.rows[0].n) - mark.checkpoints };
+/** WAL position (bytes, from the `X/Y` hex LSN) and checkpoints run so far: two marks give what a step wrote and caused. */
+async function walMark(): Promise<{ bytes: number; checkpoints: number }> {
+  const r = await adminQuery<{ lsn: string; n: string }>(PG_URL, 'SELECT pg_current_wal_lsn()::text AS lsn, (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter');
+  const [hi, lo] = r.rows[0].lsn.split('/').map((h) => parseInt(h, 16));
+  return { bytes: hi * 2 ** 32 + lo, checkpoints: Number(r.rows[0].n) };
 }
 
 async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await adminQuery(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 /**
@@ -182,7 +164,8 @@ try {
       const mark = url ? await walMark() : undefined;
       const imp = await runCli(['import', out, ...target]);
       const importDbCpu = dbCpu ? Number((await dbCpu.stop()).toFixed(1)) : '';
-      const wal = mark ? await walSince(mark) : undefined;
+      const end = mark ? await walMark() : undefined;
+      const wal = mark && end ? { walMiB: Math.round((end.bytes - mark.bytes) / 2 ** 20), checkpoints: end.checkpoints - mark.checkpoints } : undefined;
       const m = /read (\d+), created (\d+).* rejected (\d+) in ([\d.]+) s/.exec(imp.stdout);
       if (!m) throw new Error(`unexpected import output: ${imp.stdout.slice(-300)}`);
       const importSeconds = Number(m[4]);

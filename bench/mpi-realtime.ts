@@ -21,12 +21,12 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { migrateToLatest, openDatabase, type Executor } from '../src/foundation/db/index.js';
 import { loadFhirDefinitions, ORG_UNIT_EXTENSION, type Projector } from '../src/foundation/fhir/index.js';
 import { cappedBlockingKeys, createMpiProjector, type CappedKey, hashedBlockingKeys, recordFlags, safeRecord, type MatchRecord } from '../src/foundation/mpi/index.js';
 import * as repo from '../src/foundation/mpi/mpi.repository.js';
 import { createStore, DOMAIN_MIGRATIONS, DOMAIN_PROJECTORS } from '../src/server/index.js';
+import { adminQuery } from './pg-admin.js';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗'];
 
@@ -119,16 +119,6 @@ async function loadStored(db: Executor, base: readonly MatchRecord[], stored: nu
     await repo.upsertLinks(db, chunk.map((r) => ({ patientId: r.id, personId: `person-${r.id}`, how: 'auto', score: null, orgUnit: null })), 'bench', now);
   }
   return keys;
-}
-
-async function adminQuery(url: string, text: string): Promise<pg.QueryResult> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await admin.query(text);
-  } finally {
-    await admin.end();
-  }
 }
 
 const withDatabase = (url: string, name: string): string => {

@@ -123,9 +123,10 @@ export async function linkStore(db: Database, options: StoreLinkOptions = {}): P
     const step = 20_000;
     // Each person's resident number: the least resident ID among its Patients' records, as the
     // UPDATE below sets it (that UPDATE stays the rule; this copy lets every row be written once).
+    const personOf = patients.map((_, i) => personOfCluster.get(result.cluster[i])!.id);
     const numberOf = new Map<string, string>();
     patients.forEach((p, i) => {
-      const person = personOfCluster.get(result.cluster[i])!.id;
+      const person = personOf[i];
       const id = p.record.residentId;
       const n = numberOf.get(person);
       if (id && (n === undefined || id < n)) numberOf.set(person, id);
@@ -136,7 +137,7 @@ export async function linkStore(db: Database, options: StoreLinkOptions = {}): P
     const events: repo.EventRow[] = [];
     const features: repo.FeatureRow[] = [];
     patients.forEach((p, i) => {
-      const person = personOfCluster.get(result.cluster[i])!.id;
+      const person = personOf[i];
       const was = current.get(p.id);
       const how = was && was.person_id === person ? was.how : was?.how === 'manual' ? 'manual' : 'auto';
       // Written with its link as decided, so no link trigger rewrites the row (migration 0010).
